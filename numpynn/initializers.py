@@ -1,0 +1,180 @@
+"""Weight initializers, by name or as objects (Keras' names and formulas).
+
+For a kernel of shape ``(fan_in, fan_out)``:
+- ``glorot_uniform``: U(-l, l), l = sqrt(6 / (fan_in + fan_out))   (Glorot & Bengio, 2010)
+- ``glorot_normal``: truncated N(0, s^2), s = sqrt(2 / (fan_in + fan_out))
+- ``he_uniform``: U(-l, l), l = sqrt(6 / fan_in);  ``he_normal``: s = sqrt(2 / fan_in)  (He et al., 2015)
+- ``lecun_uniform``: l = sqrt(3 / fan_in);  ``lecun_normal``: s = sqrt(1 / fan_in)
+All draw from the global generator seeded by ``numpynn.utils.set_random_seed``.
+"""
+import numpy as np
+
+from numpynn import backend, registry
+
+
+def _fans(shape):
+    """(fan_in, fan_out) of a kernel; the last axis is the output axis."""
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+class Initializer:
+    """Base class: ``init(shape, dtype) -> array``."""
+
+    def __call__(self, shape, dtype=None):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+class Zeros(Initializer):
+    def __call__(self, shape, dtype=None):
+        return np.zeros(shape, dtype=dtype or backend.floatx())
+
+
+class Ones(Initializer):
+    def __call__(self, shape, dtype=None):
+        return np.ones(shape, dtype=dtype or backend.floatx())
+
+
+class Constant(Initializer):
+    def __init__(self, value=0.0):
+        self.value = float(value)
+
+    def __call__(self, shape, dtype=None):
+        return np.full(shape, self.value, dtype=dtype or backend.floatx())
+
+    def get_config(self):
+        return {"value": self.value}
+
+
+class RandomUniform(Initializer):
+    def __init__(self, minval=-0.05, maxval=0.05, seed=None):
+        self.minval, self.maxval, self.seed = minval, maxval, seed
+
+    def __call__(self, shape, dtype=None):
+        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        return rng.uniform(self.minval, self.maxval, size=shape).astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"minval": self.minval, "maxval": self.maxval, "seed": self.seed}
+
+
+class RandomNormal(Initializer):
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        return rng.normal(self.mean, self.stddev, size=shape).astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class VarianceScaling(Initializer):
+    """Samples with variance ``scale / n`` where n is fan_in, fan_out or their average.
+
+    ``distribution="uniform"``: U(-l, l) with l = sqrt(3 * scale / n);
+    ``"truncated_normal"``: N(0, s^2) cut at 2 s, s = sqrt(scale / n) / 0.87962566.
+    """
+
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}.")
+        if distribution not in ("uniform", "truncated_normal", "untruncated_normal"):
+            raise ValueError("distribution must be 'uniform', 'truncated_normal' or "
+                             f"'untruncated_normal', got {distribution!r}.")
+        self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+
+    def __call__(self, shape, dtype=None):
+        fan_in, fan_out = _fans(shape)
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
+        variance = self.scale / max(1.0, n)
+        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        if self.distribution == "uniform":
+            limit = np.sqrt(3.0 * variance)
+            values = rng.uniform(-limit, limit, size=shape)
+        elif self.distribution == "untruncated_normal":
+            values = rng.normal(0.0, np.sqrt(variance), size=shape)
+        else:
+            std = np.sqrt(variance) / 0.87962566103423978  # std of N(0,1) truncated at +-2
+            values = _truncated_normal(rng, std, shape)
+        return values.astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"scale": self.scale, "mode": self.mode,
+                "distribution": self.distribution, "seed": self.seed}
+
+
+def _truncated_normal(rng, std, shape):
+    """N(0, std^2) samples, redrawn until all lie within two standard deviations."""
+    values = rng.normal(0.0, std, size=shape)
+    outside = np.abs(values) > 2 * std
+    while outside.any():
+        values[outside] = rng.normal(0.0, std, size=int(outside.sum()))
+        outside = np.abs(values) > 2 * std
+    return values
+
+
+def _scaling(scale, mode, distribution):
+    class Named(VarianceScaling):
+        def __init__(self, seed=None):
+            super().__init__(scale, mode, distribution, seed)
+
+        def get_config(self):
+            return {"seed": self.seed}
+    return Named
+
+
+class GlorotUniform(_scaling(1.0, "fan_avg", "uniform")):
+    pass
+
+
+class GlorotNormal(_scaling(1.0, "fan_avg", "truncated_normal")):
+    pass
+
+
+class HeUniform(_scaling(2.0, "fan_in", "uniform")):
+    pass
+
+
+class HeNormal(_scaling(2.0, "fan_in", "truncated_normal")):
+    pass
+
+
+class LecunUniform(_scaling(1.0, "fan_in", "uniform")):
+    pass
+
+
+class LecunNormal(_scaling(1.0, "fan_in", "truncated_normal")):
+    pass
+
+
+ALL = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant,
+    "random_uniform": RandomUniform, "random_normal": RandomNormal,
+    "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
+    "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
+}
+ALL.update({cls.__name__: cls for cls in list(ALL.values())})
+
+
+def get(identifier):
+    """An initializer from a name (``"glorot_uniform"``), a config dict, or an instance."""
+    if isinstance(identifier, Initializer) or callable(identifier) and not isinstance(identifier, type):
+        return identifier
+    return registry.deserialize(identifier, "initializer", ALL)
+
+
+def serialize(initializer):
+    return registry.serialize(initializer)

@@ -1,0 +1,133 @@
+"""``Layer``: the unit of a network. Forward pass = inference; backward pass = error sent back.
+
+A layer subclass defines
+- ``build(input_shape)``: create weights with ``add_weight`` once the input size is known
+  (``input_shape`` includes the batch axis as ``None``, as in Keras);
+- ``compute_output_shape(input_shape)``;
+- ``forward(x, training=False) -> y``: keep what ``backward`` needs;
+- ``backward(grad_out) -> grad_in``: given dL/dy, write dL/dw into ``self.grads[name]``
+  (overwriting it) and return dL/dx. ``backward`` may reuse ``grad_out``'s memory: callers
+  pass an array they no longer need.
+"""
+import numpy as np
+
+from numpynn import backend, initializers
+from numpynn.parameters import ParameterBuffer
+
+
+class Layer:
+    """Base class of all layers.
+
+    Args:
+        name: unique name; defaults to the snake-cased class name (``dense``, ``dense_1``...).
+        dtype: float type of the weights; defaults to ``numpynn.backend.floatx()``.
+        trainable: whether the optimizer updates this layer's weights. Defaults to `True`.
+        input_shape: shape of one sample (no batch axis), for the first layer of a model.
+        input_dim: shorthand for ``input_shape=(input_dim,)``.
+    """
+
+    def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
+                 **unknown):
+        if unknown:
+            raise TypeError(f"{type(self).__name__} got unexpected argument(s): "
+                            f"{', '.join(sorted(unknown))}.")
+        self.name = name or backend.unique_name(backend.to_snake_case(type(self).__name__))
+        self.dtype = np.dtype(dtype or backend.floatx()).name
+        self.trainable = trainable
+        if input_dim is not None:
+            input_shape = (input_dim,)
+        self.input_shape = None if input_shape is None else (None,) + tuple(input_shape)
+        self.output_shape = None
+        self.built = False
+        #: False for a model's first layer: its input is data, so dL/dx is not needed.
+        self.input_grad_needed = True
+        self.params = {}
+        self.grads = {}
+        self._initial = []
+
+    # -- weights ---------------------------------------------------------------------------
+    def add_weight(self, name, shape, initializer="zeros"):
+        """Create a weight; it lives in a standalone array until ``bind`` moves it."""
+        values = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
+        self._initial.append((name, values))
+        self.params[name] = values
+        self.grads[name] = np.zeros_like(values)
+        return values
+
+    def bind(self, value_views, grad_views):
+        """Point this layer's weights and gradients at views of a shared ParameterBuffer."""
+        for name, value, grad in zip(list(self.params), value_views, grad_views):
+            self.params[name] = value
+            self.grads[name] = grad
+        self._initial = []
+
+    def named_weights(self):
+        """``[(name, array), ...]`` in creation order."""
+        return list(self.params.items())
+
+    @property
+    def weights(self):
+        return list(self.params.values())
+
+    def get_weights(self):
+        """Copies of the weights, in creation order (kernel before bias)."""
+        return [w.copy() for w in self.params.values()]
+
+    def set_weights(self, weights):
+        """Overwrite the weights in place (shapes must match ``get_weights()``)."""
+        weights = list(weights)
+        if len(weights) != len(self.params):
+            raise ValueError(f"Layer {self.name!r} expects {len(self.params)} weight arrays "
+                             f"({', '.join(self.params) or 'none'}), got {len(weights)}.")
+        for (name, target), value in zip(self.params.items(), weights):
+            value = np.asarray(value)
+            if value.shape != target.shape:
+                raise ValueError(f"Layer {self.name!r}: weight {name!r} has shape "
+                                 f"{target.shape}, got an array of shape {value.shape}.")
+            target[...] = value
+
+    def count_params(self):
+        return int(sum(w.size for w in self.params.values()))
+
+    # -- building and calling -------------------------------------------------------------
+    def build(self, input_shape):
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def build_for(self, input_shape):
+        """Build (once) for ``input_shape`` and record the input and output shapes."""
+        input_shape = tuple(input_shape)
+        if not self.built:
+            self.build(input_shape)
+            self.built = True
+        self.input_shape = input_shape
+        self.output_shape = tuple(self.compute_output_shape(input_shape))
+        return self.output_shape
+
+    def __call__(self, x, training=False):
+        """Build if needed (the layer then owns its ParameterBuffer) and run ``forward``."""
+        x = np.asarray(x, dtype=self.dtype)
+        if not self.built:
+            self.build_for((None,) + x.shape[1:])
+            buffer = ParameterBuffer(self.named_weights(), self.dtype)
+            self.bind(buffer.value_views, buffer.grad_views)
+        return self.forward(x, training=training)
+
+    def forward(self, x, training=False):
+        raise NotImplementedError
+
+    def backward(self, grad_out):
+        raise NotImplementedError
+
+    # -- serialisation --------------------------------------------------------------------
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name!r}>"

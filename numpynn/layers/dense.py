@@ -1,0 +1,86 @@
+"""``Dense``: the fully connected layer, y = activation(x W + b)."""
+import numpy as np
+
+from numpynn import activations, initializers
+from numpynn.layers.base import Layer
+
+
+class Dense(Layer):
+    """Fully connected layer: ``z = x @ kernel + bias``, ``y = activation(z)``.
+
+    Shapes: x (batch, in) -> y (batch, units); kernel (in, units); bias (units,).
+    Backward, with g = dL/dz (the activation's backward applied to dL/dy):
+    dL/dkernel = x^T g,  dL/dbias = sum_batch g,  dL/dx = g kernel^T.
+
+    Args:
+        units: number of output units.
+        activation: name or object; defaults to `None` (linear).
+        use_bias: whether to add a bias. Defaults to `True`.
+        kernel_initializer: defaults to `"glorot_uniform"`.
+        bias_initializer: defaults to `"zeros"`.
+
+    Example::
+
+        >>> layer = Dense(3, activation="relu")
+        >>> layer(np.ones((2, 4))).shape
+        (2, 3)
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        super().__init__(**kwargs)
+        if int(units) != units or units < 1:
+            raise ValueError(f"Dense units must be a positive integer, got {units!r}.")
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+
+    def build(self, input_shape):
+        if input_shape[-1] is None:
+            raise ValueError(f"Dense layer {self.name!r} needs a known input size, "
+                             f"got input shape {input_shape}.")
+        self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
+                                      self.kernel_initializer)
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
+
+    def bind(self, value_views, grad_views):
+        super().bind(value_views, grad_views)
+        self.kernel = self.params["kernel"]
+        self.bias = self.params.get("bias")
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[:-1]) + (self.units,)
+
+    def forward(self, x, training=False):
+        self._x = x
+        z = x @ self.kernel
+        if self.use_bias:
+            z += self.bias
+        self._z = z
+        self._y = self.activation.forward(z)
+        return self._y
+
+    def backward(self, grad_out):
+        grad_z = self.activation.backward(grad_out, self._z, self._y)
+        return self.backward_from_logits(grad_z)
+
+    def backward_from_logits(self, grad_z):
+        """Backward pass given dL/dz, the gradient at the pre-activation (the logits)."""
+        x2 = self._x.reshape(-1, self._x.shape[-1])
+        g2 = grad_z.reshape(-1, self.units)
+        np.matmul(x2.T, g2, out=self.grads["kernel"])
+        if self.use_bias:
+            np.sum(g2, axis=0, out=self.grads["bias"])
+        if not self.input_grad_needed:
+            return None
+        return grad_z @ self.kernel.T
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer)}

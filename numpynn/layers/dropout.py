@@ -1,0 +1,52 @@
+"""``Dropout``: randomly zero a fraction of inputs while training (Srivastava et al., 2014)."""
+import numpy as np
+
+from numpynn import backend
+from numpynn.layers.base import Layer
+
+
+class Dropout(Layer):
+    """Inverted dropout: while training, y = x * m / (1 - rate) with m ~ Bernoulli(1 - rate);
+    at inference y = x. Backward: dL/dx = dL/dy * m / (1 - rate).
+
+    Args:
+        rate: fraction of inputs to drop, in [0, 1).
+        noise_shape: shape of the mask, broadcast against the input (``None`` entries take
+            the input's size); defaults to `None` (the input's shape).
+        seed: seed of this layer's own generator; defaults to `None`, which draws from
+            the global generator set by ``numpynn.utils.set_random_seed``.
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"Dropout rate must be in [0, 1), got {rate}.")
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.reset_rng()
+
+    def reset_rng(self):
+        """Restart this layer's own generator (only when it was given a seed)."""
+        self._rng = None if self.seed is None else np.random.default_rng(self.seed)
+
+    def forward(self, x, training=False):
+        if not training or self.rate == 0:
+            self._mask = None
+            return x
+        shape = x.shape if self.noise_shape is None else tuple(
+            x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        rng = self._rng or backend.rng()
+        keep = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)
+        self._mask = (keep >= self.rate).astype(x.dtype) / x.dtype.type(1.0 - self.rate)
+        return x * self._mask
+
+    def backward(self, grad_out):
+        if self._mask is None:
+            return grad_out
+        return grad_out * self._mask
+
+    def get_config(self):
+        return {**super().get_config(), "rate": self.rate,
+                "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+                "seed": self.seed}

@@ -1,0 +1,80 @@
+"""Checks and conversions of the data given to ``fit``, ``evaluate`` and ``predict``.
+
+Bad input gets a ``ValueError`` that says what is wrong and what to do, before any
+arithmetic runs.
+"""
+import numpy as np
+
+from numpynn import losses
+
+
+def as_inputs(x, dtype, name="x"):
+    """``x`` as a float array of ``dtype``, rejecting non-numeric data and NaN/inf."""
+    if x is None:
+        raise ValueError(f"{name} is None: pass the input data as a NumPy array.")
+    try:
+        array = np.asarray(x)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} could not be turned into an array ({error}); all samples "
+                         "must have the same shape.") from None
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric, got an array of dtype {array.dtype}.")
+    if array.ndim == 0:
+        raise ValueError(f"{name} must have a batch axis, got a scalar.")
+    array = np.asarray(array, dtype=dtype)
+    check_finite(array, name)
+    return array
+
+
+def check_finite(array, name):
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        bad = ~np.isfinite(array.reshape(len(array), -1)).all(axis=1)
+        raise ValueError(f"{name} contains NaN or infinite values in {int(bad.sum())} of "
+                         f"{len(array)} samples (first at index {int(np.argmax(bad))}). "
+                         "Remove or impute them before training.")
+
+
+def as_targets(y, loss, output_shape, dtype):
+    """Targets checked against the loss and the model output; sparse labels stay integers."""
+    if y is None:
+        raise ValueError("y is None: pass the targets (labels) as a NumPy array.")
+    array = np.asarray(y)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"y must be numeric, got an array of dtype {array.dtype}. Encode "
+                         "string labels as integers first.")
+    check_finite(array, "y")
+    if loss is not None:
+        loss.check_targets(array, output_shape)
+    if isinstance(loss, losses.SparseCategoricalCrossentropy):
+        return array.astype(np.int64)
+    return np.asarray(array, dtype=dtype)
+
+
+def check_lengths(x, y):
+    if len(x) != len(y):
+        raise ValueError(f"x and y must have the same number of samples, got {len(x)} inputs "
+                         f"and {len(y)} targets.")
+
+
+def check_input_shape(x, input_shape):
+    expected = tuple(input_shape[1:])
+    got = tuple(x.shape[1:])
+    if len(expected) != len(got) or any(e is not None and e != g for e, g in zip(expected, got)):
+        hint = ""
+        if int(np.prod(got)) == int(np.prod([e or 0 for e in expected])):
+            hint = f" Reshape it with x.reshape(-1, {', '.join(map(str, expected))})."
+        raise ValueError(f"The model expects samples of shape {expected} (input shape "
+                         f"{tuple(input_shape)}), but x has samples of shape {got} (x.shape = "
+                         f"{x.shape}).{hint}")
+
+
+def split_validation(x, y, fraction):
+    """Keras' ``validation_split``: the *last* ``fraction`` of the samples, before shuffling."""
+    if not 0 <= fraction < 1:
+        raise ValueError(f"validation_split must be in [0, 1), got {fraction}.")
+    n_val = int(len(x) * fraction)
+    if fraction and n_val == 0:
+        raise ValueError(f"validation_split={fraction} leaves no validation samples out of "
+                         f"{len(x)}; use a larger fraction or pass validation_data.")
+    cut = len(x) - n_val
+    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
