@@ -1,0 +1,310 @@
+"""Train the course's models in numpynn, PyTorch (CPU) and Keras 3 side by side and print a table.
+
+    python benchmarks/run.py                      # all workloads, 3 rounds, 5 epochs
+    python benchmarks/run.py --quick              # 1 round, 2 epochs (a few minutes)
+    python benchmarks/run.py --workloads W1,W3 --repeats 2 --epochs 3
+
+Run it with a Python that has the references (``pip install -e ".[reference,data]"``);
+libraries that are not installed are left out of the table. The numpynn of this checkout is
+used (the runner puts the repository root first on ``PYTHONPATH``).
+
+Every measurement runs in its own subprocess (fresh memory, its own peak-memory figure), and
+the libraries are interleaved (numpynn, torch, keras, numpynn, torch, keras, ...) so that a
+change in machine load hits all of them alike. Ratios come from the same run.
+
+Workloads (see ``workloads.py``):
+  W1       Fashion-MNIST MLP 784-512-256-128-10 (ReLU, softmax), Adam, batch 32
+  W2-b128  the same at batch 128;  W2-b512  at batch 512 (with GFLOP/s against matmul peak)
+  W3       breast cancer MLP 30-16-8-1 (ReLU, sigmoid), Adam, batch 32, 100 epochs
+  W4-b32   predict() on the 10,000 Fashion-MNIST test images, batch 32 (Keras' default);
+  W4-b1024 the same at batch 1024
+  W5       ``import`` time and installed size
+"""
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import workloads  # noqa: E402  (the module next to this script)
+
+LIBRARIES = ("numpynn", "torch", "keras")
+WORKLOADS = {
+    "W1": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 32},
+    "W2-b128": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 128},
+    "W2-b512": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 512},
+    "W3": {"kind": "train", "data": "cancer", "widths": workloads.CANCER_MLP, "batch": 32,
+           "epochs": 100},
+    "W4-b32": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 32},
+    "W4-b1024": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_MLP,
+                 "batch": 1024},
+    "W5": {"kind": "import"},
+}
+#: Environment variables some machines set for old OpenBLAS builds (see docs/performance.md).
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+# -- the worker: one measurement in a fresh process ------------------------------------------
+def load_data(name, data_dir=None):
+    if name == "fashion":
+        return workloads.load_fashion_mnist(data_dir)
+    if name == "cancer":
+        return workloads.load_breast_cancer()
+    raise ValueError(f"unknown data set {name!r}")
+
+
+def run_job(job, data=None):
+    """Run one measurement described by ``job`` (a dict, see ``main``) and return its result.
+    ``data`` replaces the data set (the tests pass small synthetic data)."""
+    spec = WORKLOADS[job["workload"]]
+    widths = tuple(job.get("widths", spec["widths"]))
+    data = data or load_data(spec["data"], job.get("data_dir"))
+    weights = workloads.initial_weights(widths)
+    if spec["kind"] == "train":
+        return workloads.TRAIN[job["library"]](data, widths, spec["batch"], job["epochs"],
+                                               weights)
+    x_test = data[1][0]
+    seconds = workloads.PREDICT[job["library"]](x_test, widths, spec["batch"], weights,
+                                               job.get("predict_repeats", 3))
+    return {"predict_seconds": seconds, "samples": len(x_test)}
+
+
+def worker(job):
+    result = run_job(job)
+    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        from threadpoolctl import threadpool_info
+        result["blas"] = [{k: i.get(k) for k in ("internal_api", "version", "architecture",
+                                                 "num_threads")} for i in threadpool_info()]
+    except ImportError:
+        pass
+    print("RESULT " + json.dumps(result))
+
+
+# -- the parent: schedule, interleave, tabulate ---------------------------------------------
+def worker_env(unset_openblas, threads=None):
+    env = dict(os.environ)
+    if threads:  # the same thread count for every library's BLAS / OpenMP pool
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env[name] = str(threads)
+    root = str(workloads.REPO_ROOT)
+    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
+    env.setdefault("KERAS_BACKEND", "tensorflow")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if unset_openblas:
+        for name in OPENBLAS_OVERRIDES:
+            env.pop(name, None)
+    return env
+
+
+def run_worker(job, env, timeout):
+    process = subprocess.run([sys.executable, __file__, "--worker", json.dumps(job)],
+                             env=env, capture_output=True, text=True, timeout=timeout)
+    for line in process.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    raise RuntimeError(f"{job['library']} {job['workload']} failed:\n{process.stderr[-3000:]}")
+
+
+def import_seconds(library, env):
+    module = workloads.IMPORTS[library][0]
+    code = ("import time; t = time.perf_counter(); import " + module
+            + "; print(time.perf_counter() - t)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def installed_mib(library, env):
+    packages = workloads.IMPORTS[library][1]
+    code = ("import importlib.util, json, os\n"
+            f"total = 0\nfor name in {packages!r}:\n"
+            "    for root in importlib.util.find_spec(name).submodule_search_locations:\n"
+            "        for folder, _, files in os.walk(root):\n"
+            "            total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)\n"
+            "print(total)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True)
+    return int(out.stdout.strip()) / 2**20
+
+
+def matmul_peak_gflops(n=2048, repeats=5):
+    """float32 GFLOP/s of NumPy's matmul on large square matrices (best of ``repeats``)."""
+    rng = np.random.default_rng(0)
+    a, b = (rng.random((n, n), dtype=np.float32) for _ in range(2))
+    out = np.empty_like(a)
+    np.matmul(a, b, out=out)
+    best = min(_time(lambda: np.matmul(a, b, out=out)) for _ in range(repeats))
+    return 2 * n**3 / best / 1e9
+
+
+def _time(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def available_libraries(requested):
+    found = []
+    for library in requested:
+        module = workloads.IMPORTS[library][0]
+        if library == "numpynn" or importlib.util.find_spec(module) is not None:
+            found.append(library)
+        else:
+            print(f"note: {library} is not installed here; left out", file=sys.stderr)
+    return found
+
+
+def expand_workloads(text):
+    names = []
+    for item in text.split(","):
+        matches = [w for w in WORKLOADS if w == item or w.split("-")[0] == item]
+        if not matches:
+            raise SystemExit(f"unknown workload {item!r}; known: {', '.join(WORKLOADS)}")
+        names += [m for m in matches if m not in names]
+    return names
+
+
+def measure(args):
+    libraries = available_libraries(args.libraries.split(","))
+    names = expand_workloads(args.workloads)
+    env = worker_env(args.unset_openblas_env, args.threads)
+    results = {(w, lib): [] for w in names for lib in libraries}
+    for round_ in range(args.repeats):
+        for name in names:
+            spec = WORKLOADS[name]
+            for library in libraries:   # interleaved: A B C, A B C, ...
+                if spec["kind"] == "import":
+                    result = {"import_seconds": import_seconds(library, env)}
+                else:
+                    job = {"library": library, "workload": name, "data_dir": args.data_dir,
+                           "epochs": spec.get("epochs", args.epochs)}
+                    result = run_worker(job, env, args.timeout)
+                results[(name, library)].append(result)
+                print(f"round {round_ + 1}/{args.repeats} {name:8s} {library:8s} "
+                      f"{_short(result)}", file=sys.stderr, flush=True)
+    sizes = ({lib: installed_mib(lib, env) for lib in libraries} if "W5" in names else {})
+    return names, libraries, results, sizes
+
+
+def _short(result):
+    if "epoch_seconds" in result:
+        return ("epochs " + " ".join(f"{s:.2f}" for s in result["epoch_seconds"][:12])
+                + f"  acc {result['test_accuracy']:.4f}")
+    if "predict_seconds" in result:
+        return "predict " + " ".join(f"{s:.3f}" for s in result["predict_seconds"])
+    return f"import {result['import_seconds']:.2f}s"
+
+
+def summarise(names, libraries, results, sizes, peak):
+    """Markdown table lines: medians per library and numpynn's ratios to the references."""
+    header = ["workload", "metric"] + libraries
+    header += [f"numpynn/{lib}" for lib in libraries if lib != "numpynn" and "numpynn" in libraries]
+    header += ["test accuracy", "peak MiB"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    notes = []
+    for name in names:
+        spec = WORKLOADS[name]
+        runs = {lib: results[(name, lib)] for lib in libraries}
+        if spec["kind"] == "train":
+            value = {lib: statistics.median(s for r in runs[lib] for s in r["epoch_seconds"])
+                     for lib in libraries}
+            metric, fmt = "s/epoch", "{:.3f}"
+        elif spec["kind"] == "predict":
+            value = {lib: statistics.median(r["samples"] / s for r in runs[lib]
+                                            for s in r["predict_seconds"]) for lib in libraries}
+            metric, fmt = "images/s", "{:,.0f}"
+        else:
+            value = {lib: statistics.median(r["import_seconds"] for r in runs[lib])
+                     for lib in libraries}
+            metric, fmt = "import s", "{:.2f}"
+        row = [name, metric] + [fmt.format(value[lib]) for lib in libraries]
+        if "numpynn" in libraries:
+            for lib in libraries:
+                if lib != "numpynn":
+                    row.append(f"{value['numpynn'] / value[lib]:.2f}")
+        if spec["kind"] == "train":
+            row.append(" / ".join(f"{statistics.median(r['test_accuracy'] for r in runs[lib]):.3f}"
+                                  for lib in libraries))
+        elif spec["kind"] == "import":
+            row.append("installed MiB: " + " / ".join(f"{sizes[lib]:.1f}" for lib in libraries))
+        else:
+            row.append("")
+        row.append("" if spec["kind"] == "import" else
+                   " / ".join(f"{max(r['peak_mib'] for r in runs[lib]):.0f}" for lib in libraries))
+        lines.append("| " + " | ".join(row) + " |")
+        if spec["kind"] == "train" and "numpynn" in libraries:
+            flops = workloads.training_flops(spec["widths"]) * 60000
+            if spec["data"] == "fashion":
+                gflops = flops / value["numpynn"] / 1e9
+                notes.append(f"{name}: numpynn {gflops:.1f} GFLOP/s of matmul work "
+                             f"= {100 * gflops / peak:.0f}% of the measured peak")
+            for lib in libraries:
+                epochs = [" ".join(f"{s:.2f}" for s in r["epoch_seconds"][:10])
+                          for r in runs[lib]]
+                notes.append(f"{name} {lib} per-epoch seconds, by round: " + " | ".join(epochs))
+    return lines, notes
+
+
+def machine_lines(peak, args, env):
+    lines = [f"python {platform.python_version()}, numpy {np.__version__}, "
+             f"{os.cpu_count()} CPUs, {platform.processor() or platform.machine()}",
+             f"float32 matmul peak (NumPy, 2048x2048): {peak:.1f} GFLOP/s"]
+    for name in OPENBLAS_OVERRIDES + ("OMP_NUM_THREADS",):
+        lines.append(f"{name}={env.get(name, '(unset)')}")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5",
+                        help="comma-separated: W1, W2 (both batches), W2-b128, W3, W4, W5")
+    parser.add_argument("--libraries", default=",".join(LIBRARIES))
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="rounds; each round runs every library once per workload")
+    parser.add_argument("--epochs", type=int, default=5,
+                        help="epochs per Fashion-MNIST training run (W3 always trains 100)")
+    parser.add_argument("--quick", action="store_true", help="1 round of 2 epochs")
+    parser.add_argument("--data-dir", default=None, help="folder of the Fashion-MNIST .gz files")
+    parser.add_argument("--unset-openblas-env", action="store_true",
+                        help=f"remove {' and '.join(OPENBLAS_OVERRIDES)} for the workers")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for every library (default: each library's own default)")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
+    parser.add_argument("--json", default=None, help="also write raw results to this file")
+    parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        return worker(json.loads(args.worker))
+    if args.quick:
+        args.repeats, args.epochs = 1, 2
+    peak = matmul_peak_gflops()
+    names, libraries, results, sizes = measure(args)
+    env = worker_env(args.unset_openblas_env, args.threads)
+    blas = next((r["blas"] for (w, lib), rs in results.items() for r in rs
+                 if lib == "numpynn" and "blas" in r), None)
+    print("\n".join(machine_lines(peak, args, env)))
+    if blas:
+        print("BLAS in the numpynn workers:", blas)
+    print("command: python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv))
+    lines, notes = summarise(names, libraries, results, sizes, peak)
+    print("\n".join(lines))
+    print()
+    print("\n".join(notes))
+    if args.json:
+        Path(args.json).write_text(json.dumps(
+            {"peak_gflops": peak, "sizes": sizes,
+             "results": {f"{w} {lib}": r for (w, lib), r in results.items()}}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

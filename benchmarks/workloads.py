@@ -1,0 +1,258 @@
+"""The benchmark workloads, written once per library (numpynn, PyTorch, Keras 3).
+
+Every library gets the same data, the same initial weights (Glorot-uniform kernels drawn once
+with NumPy, zero biases), the same batch size, optimizer settings and number of epochs.
+Each ``train_*`` function returns ``{"epoch_seconds": [...], "test_accuracy": float}``;
+each ``predict_*`` function returns the seconds of one ``predict`` over its input.
+
+The functions import their library lazily, so this module imports with NumPy alone.
+"""
+import gzip
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATASETS = REPO_ROOT.parent / "shared" / "datasets"
+
+#: The course's models: layer widths from input to output.
+FASHION_MLP = (784, 512, 256, 128, 10)
+CANCER_MLP = (30, 16, 8, 1)
+
+#: Adam as Keras defines it (PyTorch's default epsilon is 1e-8: we pass Keras' 1e-7).
+ADAM = {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+
+
+# -- data -----------------------------------------------------------------------------------
+def _read_gz(folder, name):
+    """The bytes of ``name`` (a .gz file), stored whole or as ``name.part-NN`` pieces."""
+    whole = folder / name
+    if whole.exists():
+        raw = whole.read_bytes()
+    else:
+        parts = sorted(folder.glob(name + ".part-*"))
+        if not parts:
+            raise FileNotFoundError(f"{whole} (or its .part-NN pieces) not found")
+        raw = b"".join(p.read_bytes() for p in parts)
+    return gzip.decompress(raw)
+
+
+def load_fashion_mnist(folder=None):
+    """``(x_train, y_train), (x_test, y_test)``: x float32 in [0, 1] of shape (n, 784),
+    y int64 labels 0..9, from the official IDX files."""
+    folder = Path(folder or DATASETS / "fashion-mnist")
+
+    def images(name):
+        return (np.frombuffer(_read_gz(folder, name), np.uint8, offset=16)
+                .reshape(-1, 784).astype(np.float32) / np.float32(255))
+
+    def labels(name):
+        return np.frombuffer(_read_gz(folder, name), np.uint8, offset=8).astype(np.int64)
+
+    return ((images("train-images-idx3-ubyte.gz"), labels("train-labels-idx1-ubyte.gz")),
+            (images("t10k-images-idx3-ubyte.gz"), labels("t10k-labels-idx1-ubyte.gz")))
+
+
+def load_breast_cancer():
+    """scikit-learn's breast cancer data, split 80/20 (fixed seed) and standardised with the
+    training split's mean and standard deviation; x float32 (n, 30), y float32 (n,)."""
+    from sklearn.datasets import load_breast_cancer as sklearn_load
+    from sklearn.model_selection import train_test_split
+    x, y = sklearn_load(return_X_y=True)
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=0.2, random_state=0,
+                                                        stratify=y)
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    def prepare(x):
+        return ((x - mean) / std).astype(np.float32)
+    return ((prepare(x_train), y_train.astype(np.float32)),
+            (prepare(x_test), y_test.astype(np.float32)))
+
+
+def synthetic(widths, n_train=256, n_test=64, seed=0):
+    """Random data shaped like a workload's (for tests): labels 0..k-1, or 0/1 for one output."""
+    rng = np.random.default_rng(seed)
+    classes = max(widths[-1], 2)
+    def part(n):
+        y = rng.integers(0, classes, n)
+        return rng.random((n, widths[0]), dtype=np.float32), (
+            y.astype(np.float32) if widths[-1] == 1 else y.astype(np.int64))
+    return part(n_train), part(n_test)
+
+
+# -- the model ------------------------------------------------------------------------------
+def initial_weights(widths, seed=0):
+    """``[kernel_1, bias_1, ...]``: kernels (in, out) ~ U(-l, l), l = sqrt(6 / (in + out))
+    (Glorot uniform), biases zero; float32."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for n_in, n_out in zip(widths[:-1], widths[1:]):
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        weights += [rng.uniform(-limit, limit, (n_in, n_out)).astype(np.float32),
+                    np.zeros(n_out, np.float32)]
+    return weights
+
+
+def training_flops(widths):
+    """Matrix-multiply FLOPs of one training step per sample: 2 in out for the forward
+    product, 2 in out for dL/dkernel and 2 in out for dL/dx (not needed by the first layer)."""
+    products = [n_in * n_out for n_in, n_out in zip(widths[:-1], widths[1:])]
+    return 2 * (2 * sum(products) + sum(products[1:]))
+
+
+def _output(widths):
+    """(output activation, loss) of a classifier with ``widths[-1]`` outputs."""
+    if widths[-1] == 1:
+        return "sigmoid", "binary_crossentropy"
+    return "softmax", "sparse_categorical_crossentropy"
+
+
+def _accuracy(probabilities, y):
+    if probabilities.shape[-1] == 1:
+        return float(np.mean((probabilities[:, 0] > 0.5) == (y > 0.5)))
+    return float(np.mean(np.argmax(probabilities, axis=-1) == y))
+
+
+# -- numpynn and Keras share one API --------------------------------------------------------
+def _keras_like_model(keras, widths, weights):
+    activation, _ = _output(widths)
+    layers = [keras.Input(shape=(widths[0],))]
+    layers += [keras.layers.Dense(n, activation="relu") for n in widths[1:-1]]
+    layers.append(keras.layers.Dense(widths[-1], activation=activation))
+    model = keras.Sequential(layers)
+    if not model.built:  # numpynn builds a Sequential lazily, Keras at Input
+        model.build((None, widths[0]))
+    model.set_weights(weights)
+    return model
+
+
+def _train_keras_like(keras, data, widths, batch_size, epochs, weights):
+    (x, y), (x_test, y_test) = data
+    model = _keras_like_model(keras, widths, weights)
+    _, loss = _output(widths)
+    model.compile(optimizer=keras.optimizers.Adam(**ADAM), loss=loss, metrics=["accuracy"])
+    starts, seconds = [], []
+    timer = keras.callbacks.LambdaCallback(
+        on_epoch_begin=lambda epoch, logs=None: starts.append(time.perf_counter()),
+        on_epoch_end=lambda epoch, logs=None: seconds.append(time.perf_counter() - starts[-1]))
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
+    probabilities = np.asarray(model.predict(x_test, batch_size=1024, verbose=0))
+    return {"epoch_seconds": seconds, "test_accuracy": _accuracy(probabilities, y_test)}
+
+
+def _predict_keras_like(keras, x, widths, batch_size, weights, repeats):
+    model = _keras_like_model(keras, widths, weights)
+    model.predict(x[:batch_size], batch_size=batch_size, verbose=0)  # warm-up (tracing)
+    return [_timed(lambda: model.predict(x, batch_size=batch_size, verbose=0))
+            for _ in range(repeats)]
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def train_numpynn(data, widths, batch_size, epochs, weights):
+    import numpynn
+    return _train_keras_like(numpynn, data, widths, batch_size, epochs, weights)
+
+
+def predict_numpynn(x, widths, batch_size, weights, repeats=3):
+    import numpynn
+    return _predict_keras_like(numpynn, x, widths, batch_size, weights, repeats)
+
+
+def _keras():
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    return keras
+
+
+def train_keras(data, widths, batch_size, epochs, weights):
+    return _train_keras_like(_keras(), data, widths, batch_size, epochs, weights)
+
+
+def predict_keras(x, widths, batch_size, weights, repeats=3):
+    return _predict_keras_like(_keras(), x, widths, batch_size, weights, repeats)
+
+
+# -- PyTorch --------------------------------------------------------------------------------
+def _torch_model(widths, weights):
+    """Linear/ReLU stack returning logits (the softmax or sigmoid is fused into the loss)."""
+    import torch
+    modules = []
+    for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
+        linear = torch.nn.Linear(n_in, n_out)
+        with torch.no_grad():
+            linear.weight.copy_(torch.from_numpy(weights[2 * i].T.copy()))  # torch: (out, in)
+            linear.bias.copy_(torch.from_numpy(weights[2 * i + 1]))
+        modules.append(linear)
+        if i < len(widths) - 2:
+            modules.append(torch.nn.ReLU())
+    return torch.nn.Sequential(*modules)
+
+
+def _torch_probabilities(model, x):
+    import torch
+    return torch.sigmoid(x) if model[-1].out_features == 1 else torch.softmax(x, dim=-1)
+
+
+def train_torch(data, widths, batch_size, epochs, weights):
+    """The usual PyTorch loop; like ``fit`` it tracks the epoch's mean loss and accuracy."""
+    import torch
+    (x, y), (x_test, y_test) = data
+    model = _torch_model(widths, weights)
+    binary = widths[-1] == 1
+    loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
+    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM["learning_rate"],
+                                 betas=(ADAM["beta_1"], ADAM["beta_2"]), eps=ADAM["epsilon"])
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(x))
+        total_loss, correct = 0.0, 0
+        for begin in range(0, len(x), batch_size):
+            index = order[begin:begin + batch_size]
+            xb, yb = x[index], y[index]
+            logits = model(xb)
+            if binary:
+                logits = logits[:, 0]
+            loss = loss_fn(logits, yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total_loss += loss.item() * len(xb)
+            predicted = (logits > 0).to(yb.dtype) if binary else logits.argmax(dim=-1)
+            correct += int((predicted == yb).sum())
+        seconds.append(time.perf_counter() - start)
+    model.eval()
+    with torch.inference_mode():
+        probabilities = _torch_probabilities(model, model(torch.from_numpy(x_test))).numpy()
+    return {"epoch_seconds": seconds, "test_accuracy": _accuracy(probabilities, y_test)}
+
+
+def predict_torch(x, widths, batch_size, weights, repeats=3):
+    import torch
+    model = _torch_model(widths, weights).eval()
+    x = torch.from_numpy(x)
+
+    def predict():
+        with torch.inference_mode():
+            out = [_torch_probabilities(model, model(x[i:i + batch_size]))
+                   for i in range(0, len(x), batch_size)]
+            return torch.cat(out).numpy()
+    predict()
+    return [_timed(predict) for _ in range(repeats)]
+
+
+TRAIN = {"numpynn": train_numpynn, "torch": train_torch, "keras": train_keras}
+PREDICT = {"numpynn": predict_numpynn, "torch": predict_torch, "keras": predict_keras}
+#: what ``import`` each library needs, and the installed packages counted for its size
+#: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).
+IMPORTS = {"numpynn": ("numpynn", ["numpynn"]), "torch": ("torch", ["torch"]),
+           "keras": ("keras", ["keras", "tensorflow"])}
