@@ -39,6 +39,11 @@ class ActivationFunction:
     def forward(self, x):
         raise NotImplementedError
 
+    def forward_inplace(self, x):
+        """``forward(x)``, computed in ``x``'s memory where ``backward`` needs only y
+        (overwriting x); otherwise a new array and x is left intact."""
+        return self.forward(x)
+
     def derivative(self, x):
         """Elementwise dy/dx at ``x``."""
         return self._slope(np.asarray(x), self.forward(np.asarray(x)))
@@ -69,6 +74,9 @@ class Linear(ActivationFunction):
     def forward(self, x):
         return x
 
+    def forward_inplace(self, x):
+        return x
+
     def _slope(self, x, y):
         return np.ones_like(y)
 
@@ -81,11 +89,22 @@ class Sigmoid(ActivationFunction):
     name = "sigmoid"
 
     def forward(self, x):
-        # 0.5 (1 + tanh(x / 2)) equals the logistic function and never overflows.
-        y = np.tanh(x * 0.5)
-        y += 1.0
-        y *= 0.5
-        return y
+        return self._from_half(x * 0.5)
+
+    def forward_inplace(self, x):
+        if x.dtype.kind != "f":
+            return self.forward(x)
+        x *= 0.5
+        return self._from_half(x)
+
+    @staticmethod
+    def _from_half(h):
+        """0.5 (1 + tanh(h)) for h = x / 2, in h's memory: it equals the logistic function
+        and never overflows."""
+        np.tanh(h, out=h)
+        h += 1.0
+        h *= 0.5
+        return h
 
     def _slope(self, x, y):
         return y * (1.0 - y)
@@ -108,6 +127,11 @@ class ReLU(ActivationFunction):
 
     def forward(self, x):
         return np.maximum(x, 0, dtype=x.dtype if x.dtype.kind == "f" else None)
+
+    def forward_inplace(self, x):
+        if x.dtype.kind != "f":
+            return self.forward(x)
+        return np.maximum(x, 0, out=x)
 
     def _slope(self, x, y):
         return (y > 0).astype(y.dtype)
@@ -237,10 +261,19 @@ class Softmax(ActivationFunction):
         self.axis = int(axis)
 
     def forward(self, x):
-        y = x - x.max(axis=self.axis, keepdims=True)
-        np.exp(y, out=y)
-        y /= y.sum(axis=self.axis, keepdims=True)
-        return y
+        return self._exp_normalised(x - x.max(axis=self.axis, keepdims=True))
+
+    def forward_inplace(self, x):
+        if x.dtype.kind != "f":
+            return self.forward(x)
+        x -= x.max(axis=self.axis, keepdims=True)
+        return self._exp_normalised(x)
+
+    def _exp_normalised(self, shifted):
+        """e^s / sum e^s for s = x - max x, in s's memory."""
+        np.exp(shifted, out=shifted)
+        shifted /= shifted.sum(axis=self.axis, keepdims=True)
+        return shifted
 
     def derivative(self, x):
         raise TypeError("softmax has no elementwise derivative: its Jacobian is "

@@ -270,14 +270,32 @@ class SparseCategoricalCrossentropy(Loss):
         y_pred = np.asarray(y_pred)
         return float(np.mean(self.call(y_true, y_pred)))
 
+    def _labels(self, y_true, y_pred):
+        """Integer labels with a trailing axis of 1, for ``take_along_axis``."""
+        return np.asarray(y_true).reshape(y_pred.shape[:-1] + (1,)).astype(np.intp, copy=False)
+
     def call(self, y_true, y_pred):
-        return self._dense.call(self._one_hot(y_true, y_pred), y_pred)
+        # categorical_crossentropy with one-hot labels keeps one term of the sum:
+        # -log p[label] (from log-softmax, or from p / sum(p) clipped to [eps, 1 - eps]).
+        labels = self._labels(y_true, y_pred)
+        if self.from_logits:
+            picked = np.take_along_axis(_log_softmax(y_pred), labels, axis=-1)
+            return -picked[..., 0]
+        eps = backend.epsilon()
+        q = np.take_along_axis(y_pred, labels, axis=-1) / y_pred.sum(axis=-1, keepdims=True)
+        return -np.log(np.clip(q[..., 0], eps, 1.0 - eps))
 
     def gradient(self, y_true, y_pred):
         return self._dense.gradient(self._one_hot(y_true, y_pred), y_pred)
 
     def logits_gradient(self, y_true, y_pred):
-        return self._dense.logits_gradient(self._one_hot(y_true, y_pred), y_pred)
+        # (p - one_hot(label)) / batch, without building the one-hot matrix
+        labels = self._labels(y_true, y_pred)
+        batch = y_pred.size // y_pred.shape[-1]
+        grad = y_pred / batch
+        picked = np.take_along_axis(grad, labels, axis=-1)
+        np.put_along_axis(grad, labels, picked - 1.0 / batch, axis=-1)
+        return grad
 
     def check_targets(self, y_true, output_shape):
         classes = output_shape[-1]

@@ -8,6 +8,11 @@ A layer subclass defines
 - ``backward(grad_out) -> grad_in``: given dL/dy, write dL/dw into ``self.grads[name]``
   (overwriting it) and return dL/dx. ``backward`` may reuse ``grad_out``'s memory: callers
   pass an array they no longer need.
+
+While a model's ``fit``/``evaluate``/``predict`` loop runs it sets ``reuse_buffers``: a layer
+may then return the same preallocated array from every call of the same shape (see
+``_buffer``), so a training step allocates nothing. The caller uses each output before the
+next call overwrites it.
 """
 import numpy as np
 
@@ -25,6 +30,9 @@ class Layer:
         input_shape: shape of one sample (no batch axis), for the first layer of a model.
         input_dim: shorthand for ``input_shape=(input_dim,)``.
     """
+
+    #: True while a Model's training/inference loop runs: outputs may live in reused buffers.
+    reuse_buffers = False
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  **unknown):
@@ -88,6 +96,19 @@ class Layer:
 
     def count_params(self):
         return int(sum(w.size for w in self.params.values()))
+
+    def _buffer(self, key, shape, dtype):
+        """An uninitialised array: a new one, or while ``reuse_buffers`` is set the one kept
+        for (key, shape, dtype) from an earlier call."""
+        if not self.reuse_buffers:
+            return np.empty(shape, dtype=dtype)
+        buffers = self.__dict__.setdefault("_buffers", {})
+        array = buffers.get((key, shape, dtype))
+        if array is None:
+            if len(buffers) > 16:  # many batch shapes seen (e.g. predict on varied lengths)
+                buffers.clear()
+            array = buffers[(key, shape, dtype)] = np.empty(shape, dtype=dtype)
+        return array
 
     # -- building and calling -------------------------------------------------------------
     def build(self, input_shape):

@@ -56,11 +56,15 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._x = x
-        z = x @ self.kernel
+        z = self._buffer("z", x.shape[:-1] + (self.units,),
+                         np.result_type(x.dtype, self.kernel.dtype))
+        np.matmul(x, self.kernel, out=z)
         if self.use_bias:
             z += self.bias
         self._z = z
-        self._y = self.activation.forward(z)
+        # An activation whose backward needs only y (relu, softmax, sigmoid, ...) computes y
+        # in z's memory; the others return a new array and keep z.
+        self._y = self.activation.forward_inplace(z)
         return self._y
 
     def backward(self, grad_out):
@@ -76,7 +80,8 @@ class Dense(Layer):
             np.sum(g2, axis=0, out=self.grads["bias"])
         if not self.input_grad_needed:
             return None
-        return grad_z @ self.kernel.T
+        grad_x = self._buffer("grad_x", self._x.shape, grad_z.dtype)
+        return np.matmul(grad_z, self.kernel.T, out=grad_x)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,

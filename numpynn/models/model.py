@@ -10,12 +10,13 @@ One training step on a batch (x, y), as the course draws it::
 One epoch is one such pass over every batch of the training data. With
 ``batch_size=len(x)`` each epoch is a single full-batch gradient-descent step.
 """
+import contextlib
 import warnings
 
 import numpy as np
 
 from numpynn import backend, losses, metrics as metrics_module, optimizers
-from numpynn.callbacks import CallbackList, History, ProgbarLogger
+from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.models import data
 from numpynn.models.summary import summary_lines
 from numpynn.parameters import ParameterBuffer
@@ -119,6 +120,19 @@ class Model:
         for layer in reversed(self.layers[self._backward_start:]):
             grad = layer.backward(grad)
         return grad
+
+    @contextlib.contextmanager
+    def _reusing_buffers(self):
+        """Inside fit/evaluate/predict loops, layers keep their output and gradient arrays
+        between batches instead of allocating new ones (see ``Layer.reuse_buffers``)."""
+        previous = [layer.reuse_buffers for layer in self.layers]
+        for layer in self.layers:
+            layer.reuse_buffers = True
+        try:
+            yield
+        finally:
+            for layer, value in zip(self.layers, previous):
+                layer.reuse_buffers = value
 
     def __call__(self, x, training=False):
         x = np.asarray(x, dtype=self.dtype)
@@ -241,30 +255,34 @@ class Model:
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
                                                  "verbose": verbose})
+        # Batches are gathered into these two arrays (rows picked in shuffled order).
         x_batch = np.empty((batch_size,) + x.shape[1:], dtype=x.dtype)
         y_batch = np.empty((batch_size,) + y.shape[1:], dtype=y.dtype)
+        batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
         self.stop_training = False
         callback_list.on_train_begin()
-        for epoch in range(initial_epoch, epochs):
-            self._reset_metrics()
-            callback_list.on_epoch_begin(epoch)
-            order = backend.rng().permutation(len(x)) if shuffle else np.arange(len(x))
-            for step in range(steps):
-                index = order[step * batch_size:(step + 1) * batch_size]
-                xb = np.take(x, index, axis=0, out=x_batch[:len(index)])
-                yb = np.take(y, index, axis=0, out=y_batch[:len(index)])
-                callback_list.on_train_batch_begin(step)
-                self.train_step(xb, yb)
-                callback_list.on_train_batch_end(step, self._metric_logs())
+        with self._reusing_buffers():
+            for epoch in range(initial_epoch, epochs):
+                self._reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                order = backend.rng().permutation(len(x)) if shuffle else np.arange(len(x))
+                for step in range(steps):
+                    index = order[step * batch_size:(step + 1) * batch_size]
+                    xb = np.take(x, index, axis=0, out=x_batch[:len(index)])
+                    yb = np.take(y, index, axis=0, out=y_batch[:len(index)])
+                    callback_list.on_train_batch_begin(step)
+                    self.train_step(xb, yb)
+                    callback_list.on_train_batch_end(step, self._metric_logs() if batch_logs
+                                                     else None)
+                    if self.stop_training:
+                        break
+                logs = self._metric_logs()
+                if validation_data is not None and (epoch + 1) % validation_freq == 0:
+                    logs.update(self._evaluate_logs(*validation_data,
+                                                    validation_batch_size or batch_size, "val_"))
+                callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
-            logs = self._metric_logs()
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                logs.update(self._evaluate_logs(*validation_data,
-                                                validation_batch_size or batch_size, "val_"))
-            callback_list.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
         callback_list.on_train_end(logs if epochs > initial_epoch else {})
         return history
 
@@ -279,11 +297,12 @@ class Model:
     # -- evaluation and prediction --------------------------------------------------------
     def _evaluate_logs(self, x, y, batch_size, prefix="", progbar=None):
         self._reset_metrics()
-        for start in range(0, len(x), batch_size):
-            self._update_metrics(y[start:start + batch_size],
-                                 self.forward(x[start:start + batch_size], training=False))
-            if progbar:
-                progbar.update(min(start + batch_size, len(x)) // batch_size)
+        with self._reusing_buffers():
+            for start in range(0, len(x), batch_size):
+                self._update_metrics(y[start:start + batch_size],
+                                     self.forward(x[start:start + batch_size], training=False))
+                if progbar:
+                    progbar.update(min(start + batch_size, len(x)) // batch_size)
         return self._metric_logs(prefix)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
@@ -312,10 +331,11 @@ class Model:
         steps = -(-len(x) // batch_size)
         bar = Progbar(steps, verbose) if verbose else None
         out = np.empty((len(x),) + tuple(self.output_shape[1:]), dtype=self.dtype)
-        for step, start in enumerate(range(0, len(x), batch_size)):
-            out[start:start + batch_size] = self.forward(x[start:start + batch_size])
-            if bar:
-                bar.update(step + 1)
+        with self._reusing_buffers():
+            for step, start in enumerate(range(0, len(x), batch_size)):
+                out[start:start + batch_size] = self.forward(x[start:start + batch_size])
+                if bar:
+                    bar.update(step + 1)
         if bar:
             bar.update(steps, finalize=True)
         return out
@@ -370,6 +390,12 @@ class Model:
             if layer.name == name:
                 return layer
         raise ValueError(f"No layer named {name!r}; layers: {[l.name for l in self.layers]}.")
+
+
+def _overrides(callbacks, hook):
+    """Whether any of ``callbacks`` does something in ``hook``."""
+    return any(getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)
+               for cb in callbacks)
 
 
 def _resolve_verbose(verbose):
