@@ -1,6 +1,10 @@
-"""Data sets, Keras style: `(x_train, y_train), (x_test, y_test) = mnist.load_data()`."""
+"""Data sets, Keras style: `(x_train, y_train), (x_test, y_test) = mnist.load_data()`.
+
+Image data sets (IDX files, downloaded once into a cache): `mnist`, `fashion_mnist`.
+"""
+from numpynn.datasets import fashion_mnist, mnist
 from numpynn.datasets.errors import DatasetError
 from numpynn.datasets.idx import read_idx, write_idx
 from numpynn.datasets.parts import join_parts
 
-__all__ = ["DatasetError", "join_parts", "read_idx", "write_idx"]
+__all__ = ["DatasetError", "fashion_mnist", "join_parts", "mnist", "read_idx", "write_idx"]
