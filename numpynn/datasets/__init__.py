@@ -6,5 +6,15 @@ from numpynn.datasets import fashion_mnist, mnist
 from numpynn.datasets.errors import DatasetError
 from numpynn.datasets.idx import read_idx, write_idx
 from numpynn.datasets.parts import join_parts
+from numpynn.datasets.preprocessing import standardize, train_test_split
 
-__all__ = ["DatasetError", "fashion_mnist", "join_parts", "mnist", "read_idx", "write_idx"]
+__all__ = [
+    "DatasetError",
+    "fashion_mnist",
+    "join_parts",
+    "mnist",
+    "read_idx",
+    "standardize",
+    "train_test_split",
+    "write_idx",
+]
