@@ -166,7 +166,7 @@ def test_all_mirrors_down_gives_offline_help(monkeypatch, dataset):
 
 def test_no_mirrors_at_all_gives_offline_help(dataset):
     _, module = dataset
-    with pytest.raises(DatasetError, match="offline"):
+    with pytest.raises(DatasetError, match=r"any mirror:\n  \(no mirror is configured\)\n\nTo use .* offline"):
         module.load_data()
 
 

@@ -69,6 +69,15 @@ def test_gzipped_and_plain_files_may_be_mixed(tmp_path, dataset):
     assert_loaded(module.load_data(path=tmp_path / "files"), arrays)
 
 
+def test_path_and_env_var_expand_user(tmp_path, monkeypatch, dataset):
+    _, module = dataset
+    arrays = make_files(tmp_path / "files")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert_loaded(module.load_data(path="~/files"), arrays)
+    monkeypatch.setenv(module.ENV_VAR, "~/files")
+    assert_loaded(module.load_data(), arrays)
+
+
 def test_load_from_env_var(tmp_path, monkeypatch, dataset):
     _, module = dataset
     arrays = make_files(tmp_path / "env")

@@ -55,7 +55,8 @@ def download(urls, target, sha256, timeout=60):
             return target
         except (OSError, ValueError, http.client.HTTPException) as exc:
             failures.append(f"{url}: {exc}")
-    raise DatasetError(f"{target.name} could not be downloaded from any mirror:\n  " + "\n  ".join(failures))
+    reasons = "\n  ".join(failures or ["(no mirror is configured)"])
+    raise DatasetError(f"{target.name} could not be downloaded from any mirror:\n  {reasons}")
 
 
 def _fetch(url, target, sha256, timeout):

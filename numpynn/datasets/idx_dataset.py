@@ -48,9 +48,9 @@ def load_idx_dataset(title, name, env_var, mirrors, sha256, path=None):
     """
     help_text = _offline_help(title, name, env_var)
     if path is not None:
-        files = _files_in(Path(path), f"the folder passed as path={str(path)!r}", help_text)
+        files = _files_in(Path(path).expanduser(), f"the folder passed as path={str(path)!r}", help_text)
     elif os.environ.get(env_var):
-        files = _files_in(Path(os.environ[env_var]), f"the folder in ${env_var}", help_text)
+        files = _files_in(Path(os.environ[env_var]).expanduser(), f"the folder in ${env_var}", help_text)
     else:
         files = _cached_or_downloaded(title, name, mirrors, sha256, help_text)
     train_images, train_labels, test_images, test_labels = files
