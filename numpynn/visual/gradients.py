@@ -112,10 +112,11 @@ def plot_gradient_flow(results, out=None):
         colors = plt.cm.viridis(np.linspace(0, 0.9, values.shape[1]))
         for j in range(values.shape[1]):
             ax.plot(epochs, values[:, j], "-o", markersize=3, color=colors[j],
-                    label=f"layer {j + 1}" if j in (0, values.shape[1] - 1) else None)
+                    label=_layer_label(j, values.shape[1]))
         ax.set_yscale("log")
         ax.set_title(f"{label} network")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.legend(fontsize=8)
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("mean |dL/dkernel|")
@@ -124,10 +125,16 @@ def plot_gradient_flow(results, out=None):
         last = stats.as_array()[-1]
         profile.plot(np.arange(1, len(last) + 1), last, "-o", label=label)
     profile.set_yscale("log")
-    profile.set_xlabel("layer (1 = next to the input)")
+    profile.set_xlabel(f"layer (1 = next to the input, {len(last)} = output)")
     profile.set_title("last epoch, per layer")
     profile.legend()
     profile.grid(alpha=0.3, which="both")
     fig.suptitle("The vanishing gradient: the same deep network with sigmoid vs ReLU")
     fig.tight_layout()
     return finish(fig, out)
+
+
+def _layer_label(j, count):
+    if j == 0:
+        return "layer 1 (input side)"
+    return f"layer {count} (output)" if j == count - 1 else None

@@ -62,6 +62,7 @@ def plot_history(history, out=None, title=None):
             ax.plot(epochs, values, "--" if validation else "-", marker="o", markersize=3,
                     label="validation" if validation else "training")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
         ax.set_ylabel(name)
         ax.set_title(name)
         ax.grid(alpha=0.3)

@@ -241,7 +241,7 @@ def _descend(grad_fn, optimizer, start, steps, noise_std, rng):
 
 
 # -- drawing ----------------------------------------------------------------------------------
-def _contours(ax, surface):
+def _contours(ax, surface, filled=True):
     x = np.linspace(*surface.xlim, 300)
     y = np.linspace(*surface.ylim, 300)
     xx, yy = np.meshgrid(x, y)
@@ -249,9 +249,13 @@ def _contours(ax, surface):
     lowest = min(zz.min(), min(surface.f(*m) for m in surface.minima.values()))
     shifted = zz - lowest + 1e-3
     levels = np.geomspace(shifted.min() + 1e-3, shifted.max(), 24)
-    ax.contourf(xx, yy, shifted, levels=levels, cmap="Blues_r", norm=_log_norm(levels),
-                alpha=0.6)
-    ax.contour(xx, yy, shifted, levels=levels, colors="0.45", linewidths=0.4)
+    if filled:
+        ax.contourf(xx, yy, shifted, levels=levels, cmap="Blues_r", norm=_log_norm(levels),
+                    alpha=0.6)
+        ax.contour(xx, yy, shifted, levels=levels, colors="0.45", linewidths=0.4)
+    else:  # lines only: an animated GIF of flat colours stays small
+        ax.contour(xx, yy, shifted, levels=levels, cmap="Blues_r", norm=_log_norm(levels),
+                   linewidths=0.8)
     for kind, point in surface.minima.items():
         ax.plot(*point, "*" if kind == "global" else "X", color="gold" if kind == "global"
                 else "darkorange", markersize=15, markeredgecolor="black", zorder=5)
@@ -268,9 +272,9 @@ def _log_norm(levels):
     return LogNorm(levels[0], levels[-1])
 
 
-def _draw_race(ax, result, upto=None):
+def _draw_race(ax, result, upto=None, filled=True):
     """Draw the contours and each path (up to step ``upto``); returns the line artists."""
-    _contours(ax, result.surface)
+    _contours(ax, result.surface, filled)
     ax.plot(*result.start, "o", color="black", markersize=6, zorder=5)
     lines = {}
     for i, (label, path) in enumerate(result.paths.items()):
@@ -320,7 +324,7 @@ def animate_race(result, out, frames=60, fps=12, dpi=70):
     plt = pyplot()
     from matplotlib.animation import FuncAnimation, PillowWriter
     fig, ax = plt.subplots(figsize=(6.0, 4.8))
-    lines = _draw_race(ax, result, upto=0)
+    lines = _draw_race(ax, result, upto=0, filled=False)
     ax.legend(loc="upper left", fontsize=7, framealpha=0.8)
     counter = ax.text(0.98, 0.02, "", transform=ax.transAxes, ha="right", fontsize=9)
     fig.tight_layout()

@@ -116,9 +116,9 @@ def plot_predictions(images, y_true, probabilities, class_names=None, out=None, 
         ax.set_title(f"{names[predicted[i]]} ({probabilities[i, predicted[i]]:.0%})\n"
                      f"true: {names[y_true[i]]}", fontsize=8,
                      color="red" if wrong else "black")
-    accuracy = np.mean(predicted[:n] == np.asarray(y_true)[:n])
-    fig.suptitle(f"predicted (probability) / true class; wrong in red; {accuracy:.0%} correct",
-                 fontsize=10)
+    correct = int(np.sum(predicted[:n] == np.asarray(y_true)[:n]))
+    fig.suptitle(f"predicted (probability) / true class; wrong in red; {correct} of {n} "
+                 "shown are correct", fontsize=10)
     fig.tight_layout()
     return finish(fig, out)
 
