@@ -104,7 +104,7 @@ def plot_gradient_flow(results, out=None):
         out: file to write. Defaults to `None` (return the figure).
     """
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(results) + 1, figsize=(4.3 * (len(results) + 1), 3.8),
+    fig, axes = plt.subplots(1, len(results) + 1, figsize=(4.3 * (len(results) + 1), 4.2),
                              sharey=True)
     for ax, (label, stats) in zip(axes, results.items()):
         values = stats.as_array()
@@ -117,7 +117,7 @@ def plot_gradient_flow(results, out=None):
         ax.set_title(f"{label} network")
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
         ax.grid(alpha=0.3, which="both")
     axes[0].set_ylabel("mean |dL/dkernel|")
     profile = axes[-1]
@@ -127,7 +127,7 @@ def plot_gradient_flow(results, out=None):
     profile.set_yscale("log")
     profile.set_xlabel(f"layer (1 = next to the input, {len(last)} = output)")
     profile.set_title("last epoch, per layer")
-    profile.legend()
+    profile.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     profile.grid(alpha=0.3, which="both")
     fig.suptitle("The vanishing gradient: the same deep network with sigmoid vs ReLU")
     fig.tight_layout()
