@@ -12,7 +12,7 @@ import numpynn
 from numpynn import activations, optimizers
 from numpynn.callbacks import History
 from numpynn.visual import (SURFACES, GradientStats, activation_curves, confusion_matrix,
-                            derivative_peaks, gradient_flow, history_panels, load_idx_dataset,
+                            derivative_peaks, gradient_flow, history_panels, 
                             race, read_history)
 from numpynn.visual import optimizer_race
 from numpynn.visual.cli import add_plot_parser
@@ -211,16 +211,6 @@ def write_idx(folder, n=12, split_images=True, seed=0):
         (folder / f"{prefix}-labels-idx1-ubyte.gz").write_bytes(gzip.compress(
             b"\x00\x00\x08\x01" + n.to_bytes(4, "big") + labels.tobytes()))
     return images, labels
-
-
-@pytest.mark.parametrize("split", [True, False])
-def test_load_idx_dataset_reads_whole_and_split_files(tmp_path, split):
-    images, labels = write_idx(tmp_path, split_images=split)
-    (x, y), (x_test, y_test) = load_idx_dataset(tmp_path)
-    np.testing.assert_array_equal(x, images)
-    np.testing.assert_array_equal(y_test, labels)
-    with pytest.raises(FileNotFoundError):
-        load_idx_dataset(tmp_path / "missing")
 
 
 # -- import without matplotlib, CLI wiring ----------------------------------------------------

@@ -19,5 +19,5 @@ from numpynn.visual.gradients import GradientStats, gradient_flow, plot_gradient
 from numpynn.visual.history import history_panels, plot_history, read_history
 from numpynn.visual.optimizer_race import (SURFACES, RaceResult, Surface, animate_race,
                                            default_optimizers, plot_race, race)
-from numpynn.visual.predictions import (confusion_matrix, load_idx_dataset,
-                                        plot_confusion_matrix, plot_predictions)
+from numpynn.visual.predictions import (confusion_matrix, plot_confusion_matrix,
+                                        plot_predictions)

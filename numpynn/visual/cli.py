@@ -11,7 +11,9 @@
 """
 import argparse
 import sys
+import tempfile
 
+from numpynn import datasets
 from numpynn.visual import activations, gradients, history, optimizer_race, predictions
 
 
@@ -61,13 +63,24 @@ def _gradients(args):
     print(f"wrote {gradients.plot_gradient_flow(results, out=args.out)}")
 
 
+def _load_images(data_dir, fashion):
+    """Fashion-MNIST (or MNIST) from ``data_dir`` (whole files or ``.part-NN`` pieces), else
+    from the usual places (``numpynn.datasets``: environment variable, cache, download)."""
+    module = datasets.fashion_mnist if fashion else datasets.mnist
+    if data_dir is None:
+        return module.load_data()
+    with tempfile.TemporaryDirectory() as joined:
+        datasets.join_parts(data_dir, joined)
+        return module.load_data(path=joined)
+
+
 def _predictions(args):
-    (x_train, y_train), (x_test, y_test) = predictions.load_idx_dataset(args.data_dir)
+    (x_train, y_train), (x_test, y_test) = _load_images(args.data_dir, args.fashion)
     model = predictions.train_quick_classifier(x_train, y_train, epochs=args.epochs,
                                                samples=args.train_samples, seed=args.seed,
                                                verbose=args.verbose)
     probabilities = model.predict(x_test.astype("float32") / 255.0, verbose=0)
-    names = list(predictions.FASHION_MNIST_CLASSES) if args.fashion else None
+    names = list(datasets.fashion_mnist.CLASS_NAMES) if args.fashion else None
     cm = predictions.confusion_matrix(y_test, probabilities.argmax(axis=1),
                                       probabilities.shape[1])
     print(f"seed {args.seed}, {args.epochs} epochs on {args.train_samples} images: "
@@ -117,7 +130,8 @@ def _add_commands(parser):
     p = commands.add_parser("predictions", help="train a small classifier on (Fashion-)MNIST "
                                                 "and draw its test predictions")
     p.add_argument("--data-dir", default=None,
-                   help="folder with the IDX .gz files; defaults to the bundled Fashion-MNIST")
+                   help="folder with the four IDX .gz files (or their .part-NN pieces); "
+                        "defaults to numpynn.datasets' lookup (env var, cache, download)")
     p.add_argument("--epochs", type=int, default=2)
     p.add_argument("--train-samples", type=int, default=10000)
     p.add_argument("--count", type=int, default=24, help="test images to draw")

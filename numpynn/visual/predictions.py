@@ -1,13 +1,8 @@
 """What a classifier predicts: a grid of images with their predictions, and a confusion matrix."""
-import gzip
-from pathlib import Path
-
 import numpy as np
 
 from numpynn.visual._figure import finish, pyplot
 
-FASHION_MNIST_CLASSES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
-                         "Shirt", "Sneaker", "Bag", "Ankle boot")
 
 
 def confusion_matrix(y_true, y_pred, num_classes=None):
@@ -37,41 +32,7 @@ def confusion_matrix(y_true, y_pred, num_classes=None):
     return counts.reshape(num_classes, num_classes).astype(np.int64)
 
 
-# -- data -------------------------------------------------------------------------------------
-def default_data_dir():
-    """``<repository root>/../shared/datasets/fashion-mnist``."""
-    return Path(__file__).resolve().parents[3] / "shared" / "datasets" / "fashion-mnist"
-
-
-def _read_gz(folder, name):
-    """The bytes of ``name`` (a .gz file), joining ``name.part-NN`` pieces when it is split."""
-    path = folder / name
-    if path.exists():
-        return gzip.decompress(path.read_bytes())
-    parts = sorted(folder.glob(name + ".part-*"))
-    if not parts:
-        raise FileNotFoundError(f"Neither {name} nor its .part-NN pieces are in {folder}.")
-    return gzip.decompress(b"".join(p.read_bytes() for p in parts))
-
-
-def _idx_array(raw):
-    """Decode an IDX file: magic (2 zero bytes, type 0x08 = uint8, ndim), sizes, data."""
-    ndim = raw[3]
-    shape = tuple(int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
-def load_idx_dataset(data_dir=None):
-    """``(x_train, y_train), (x_test, y_test)`` as uint8 arrays from the official IDX ``.gz``
-    files of MNIST or Fashion-MNIST in ``data_dir`` (defaults to ``default_data_dir()``)."""
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    if not folder.is_dir():
-        raise FileNotFoundError(f"No data folder {folder}; pass --data-dir with the IDX files.")
-    load = lambda name: _idx_array(_read_gz(folder, name))  # noqa: E731
-    return ((load("train-images-idx3-ubyte.gz"), load("train-labels-idx1-ubyte.gz")),
-            (load("t10k-images-idx3-ubyte.gz"), load("t10k-labels-idx1-ubyte.gz")))
-
-
+# -- a quick model --------------------------------------------------------------------------
 def train_quick_classifier(x_train, y_train, epochs=2, samples=10000, seed=0, verbose=0):
     """A small MLP (Flatten, Dense 128 relu, Dense softmax) trained with Adam on the first
     ``samples`` images scaled to [0, 1]; returns the model."""
