@@ -159,6 +159,7 @@ class Model:
     def _prepare_metrics(self):
         units = self.output_shape[-1]
         self.metrics = [metrics_module.get(m, self.loss, units) for m in self._metric_specs]
+        self._reset_metrics()
         last = self.layers[-1]
         activation = getattr(last, "activation", None)
         name = getattr(activation, "name", None)

@@ -1,0 +1,92 @@
+"""The benchmark runner's numpynn workloads run on tiny synthetic data (so the script can't rot).
+
+The timings themselves are not checked: ``benchmarks/run.py`` is for measuring, not testing.
+"""
+import gzip
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return module
+
+
+run = _load("run")
+workloads = run.workloads
+
+
+@pytest.mark.parametrize("name", [w for w, s in run.WORKLOADS.items() if s["kind"] == "train"])
+def test_numpynn_training_workloads_run(name):
+    widths = run.WORKLOADS[name]["widths"]
+    result = run.run_job({"library": "numpynn", "workload": name, "epochs": 2},
+                         data=workloads.synthetic(widths))
+    assert len(result["epoch_seconds"]) == 2 and min(result["epoch_seconds"]) > 0
+    assert 0.0 <= result["test_accuracy"] <= 1.0
+
+
+@pytest.mark.parametrize("name", [w for w, s in run.WORKLOADS.items() if s["kind"] == "predict"])
+def test_numpynn_predict_workloads_run(name):
+    widths = run.WORKLOADS[name]["widths"]
+    result = run.run_job({"library": "numpynn", "workload": name, "predict_repeats": 2},
+                         data=workloads.synthetic(widths, n_test=100))
+    assert len(result["predict_seconds"]) == 2 and result["samples"] == 100
+
+
+def test_initial_weights_are_glorot_uniform_and_shared():
+    weights = workloads.initial_weights((30, 16, 1))
+    assert [w.shape for w in weights] == [(30, 16), (16,), (16, 1), (1,)]
+    assert np.abs(weights[0]).max() <= np.sqrt(6 / 46) and not weights[1].any()
+    np.testing.assert_array_equal(weights[2], workloads.initial_weights((30, 16, 1))[2])
+
+
+def test_training_flops_counts_three_products_but_no_input_gradient_at_the_first_layer():
+    assert workloads.training_flops((4, 3, 2)) == 2 * (2 * (12 + 6) + 6)
+
+
+def test_gz_files_are_read_whole_or_from_parts(tmp_path):
+    payload = np.arange(5000, dtype=np.uint8).tobytes()
+    packed = gzip.compress(payload)
+    (tmp_path / "whole.gz").write_bytes(packed)
+    for i, start in enumerate(range(0, len(packed), 1000)):
+        (tmp_path / f"split.gz.part-{i:02d}").write_bytes(packed[start:start + 1000])
+    assert workloads._read_gz(tmp_path, "whole.gz") == payload
+    assert workloads._read_gz(tmp_path, "split.gz") == payload
+    with pytest.raises(FileNotFoundError):
+        workloads._read_gz(tmp_path, "missing.gz")
+
+
+def test_summary_table_reports_medians_and_ratios():
+    results = {("W1", "numpynn"): [{"epoch_seconds": [2.0, 3.0, 9.0], "test_accuracy": 0.88,
+                                    "peak_mib": 300}],
+               ("W1", "torch"): [{"epoch_seconds": [4.0, 4.0, 4.0], "test_accuracy": 0.87,
+                                  "peak_mib": 500}]}
+    lines, notes = run.summarise(["W1"], ["numpynn", "torch"], results, {}, peak=100.0)
+    assert lines[2].split(" | ")[2:5] == ["3.000", "4.000", "0.75"]
+    assert any("2.00 3.00 9.00" in note for note in notes)
+
+
+def test_workload_names_expand():
+    assert run.expand_workloads("W2,W3") == ["W2-b128", "W2-b512", "W3"]
+    with pytest.raises(SystemExit):
+        run.expand_workloads("W9")
+
+
+@pytest.mark.parametrize("library", ["torch", "keras"])
+def test_reference_workloads_run_when_installed(library):
+    pytest.importorskip(library, reason=f"{library} is a benchmark reference, not installed here")
+    result = run.run_job({"library": library, "workload": "W3", "epochs": 1},
+                         data=workloads.synthetic(workloads.CANCER_MLP))
+    assert len(result["epoch_seconds"]) == 1

@@ -1,0 +1,98 @@
+"""The training hot path: reused buffers, in-place activations, fused sparse cross-entropy.
+
+Speed itself is measured by ``benchmarks/run.py``; these tests check that the fast paths
+compute exactly what the plain ones do.
+"""
+import numpy as np
+import pytest
+
+import numpynn as keras
+from numpynn import activations, layers, losses
+
+
+def mlp(activation="relu", output="softmax", classes=3):
+    return keras.Sequential([keras.Input(shape=(5,)),
+                             layers.Dense(7, activation=activation),
+                             layers.Dense(6, activation=activation),
+                             layers.Dense(classes, activation=output)])
+
+
+def data(n=10, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, 5)).astype(np.float32), rng.integers(0, classes, n)
+
+
+@pytest.mark.parametrize("activation, output, loss", [
+    ("relu", "softmax", "sparse_categorical_crossentropy"),
+    ("sigmoid", "softmax", "sparse_categorical_crossentropy"),
+    ("tanh", "sigmoid", "binary_crossentropy"),
+    ("swish", "linear", "mse"),
+])
+def test_fit_with_reused_buffers_equals_plain_train_steps(activation, output, loss):
+    """fit (buffers reused, batches of 4 then a last batch of 2) takes the same steps as
+    calling train_step on freshly allocated arrays."""
+    classes = 1 if output in ("sigmoid", "linear") else 3
+    x, y = data(classes=max(classes, 2))
+    y = y.astype(np.float32) if classes == 1 else y
+    keras.utils.set_random_seed(0)
+    fast, plain = mlp(activation, output, classes), mlp(activation, output, classes)
+    for model in (fast, plain):
+        model.compile(optimizer=keras.optimizers.Adam(0.01), loss=loss)
+        model.build((None, 5))
+    plain.set_weights(fast.get_weights())
+    fast.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    plain._prepare(x, y)
+    for _ in range(2):
+        for start in range(0, len(x), 4):
+            plain.train_step(x[start:start + 4], y[start:start + 4])
+    for a, b in zip(fast.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_outputs_given_to_the_user_are_never_overwritten():
+    x, y = data()
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(x, y, epochs=1, verbose=0)
+    first = model(x)
+    kept = first.copy()
+    second = model(x * 2)
+    predicted = model.predict(x, batch_size=3, verbose=0)
+    model.fit(x, y, epochs=1, verbose=0)
+    assert not np.shares_memory(first, second)
+    np.testing.assert_array_equal(first, kept)
+    assert predicted.shape == (10, 3) and not np.shares_memory(predicted, first)
+
+
+def test_batch_logs_reach_callbacks_that_ask_for_them():
+    x, y = data()
+    seen = []
+    model = mlp()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0, callbacks=[keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append(dict(logs)))])
+    assert len(seen) == 3 and all(set(logs) == {"loss", "accuracy"} for logs in seen)
+
+
+@pytest.mark.parametrize("name", ["linear", "relu", "sigmoid", "tanh", "softmax", "elu",
+                                  "leaky_relu", "swish", "gelu"])
+def test_forward_inplace_equals_forward(name):
+    activation = activations.get(name)
+    x = np.random.default_rng(1).normal(size=(4, 6)).astype(np.float32)
+    expected = activation.forward(x.copy())
+    z = x.copy()
+    y = activation.forward_inplace(z)
+    np.testing.assert_allclose(y, expected, rtol=1e-6)
+    if activation.needs_input:  # its backward needs x: x must survive
+        np.testing.assert_array_equal(z, x)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4)])
+def test_sparse_fused_gradient_equals_one_hot_form(shape):
+    rng = np.random.default_rng(2)
+    p = activations.softmax(rng.normal(size=shape))
+    labels = rng.integers(0, shape[-1], shape[:-1])
+    one_hot = np.eye(shape[-1])[labels]
+    np.testing.assert_allclose(
+        losses.SparseCategoricalCrossentropy().logits_gradient(labels, p),
+        losses.CategoricalCrossentropy().logits_gradient(one_hot, p), rtol=1e-12, atol=1e-15)
