@@ -218,7 +218,7 @@ def summarise(names, libraries, results, sizes, peak):
         if spec["kind"] == "train":
             value = {lib: statistics.median(s for r in runs[lib] for s in r["epoch_seconds"])
                      for lib in libraries}
-            metric, fmt = "s/epoch", "{:.3f}"
+            metric, fmt = "s/epoch", "{:.3g}"
         elif spec["kind"] == "predict":
             value = {lib: statistics.median(r["samples"] / s for r in runs[lib]
                                             for s in r["predict_seconds"]) for lib in libraries}

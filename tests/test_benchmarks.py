@@ -74,7 +74,7 @@ def test_summary_table_reports_medians_and_ratios():
                ("W1", "torch"): [{"epoch_seconds": [4.0, 4.0, 4.0], "test_accuracy": 0.87,
                                   "peak_mib": 500}]}
     lines, notes = run.summarise(["W1"], ["numpynn", "torch"], results, {}, peak=100.0)
-    assert lines[2].split(" | ")[2:5] == ["3.000", "4.000", "0.75"]
+    assert lines[2].split(" | ")[2:5] == ["3", "4", "0.75"]
     assert any("2.00 3.00 9.00" in note for note in notes)
 
 
