@@ -102,8 +102,11 @@ class Model:
         self._prepare_metrics()
 
     def _trainable_view(self):
+        offsets = [int(o) for o in self.buffer.offsets if o <= self.n_trainable]
+
         class View:  # what an optimizer needs to know of the parameters it updates
             size, dtype = self.n_trainable, self.dtype
+        View.offsets = offsets  # boundaries of the trainable weights (for clipnorm)
         return View
 
     # -- the two passes -------------------------------------------------------------------
