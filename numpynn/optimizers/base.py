@@ -24,12 +24,12 @@ PyTorch's values (e.g. ``epsilon=1e-8``) to reproduce a PyTorch run.
 
 Subnormal numbers: a weight whose gradient is zero for good (say a first-layer weight of an
 always-black border pixel) sees its momentum or velocity decay geometrically into the
-subnormal range, where it stays stuck at the smallest subnormal and where arithmetic is 10-100x
-slower on many CPUs. After every step, one eighth of each slot (a different eighth each time)
-is scanned and values below ``np.finfo(dtype).tiny`` (1.2e-38 in float32) are set to zero, so
-no value stays subnormal for more than ``FLUSH_PERIOD`` = 8 steps, at an eighth of the cost of
-scanning everything every step. The values flushed are far below any epsilon, so results are
-unchanged.
+subnormal range, where it stays stuck at the smallest subnormal and where arithmetic can be
+10-100x slower (on CPUs that handle subnormals in microcode). After every step, one eighth of
+each slot (a different eighth each time) is scanned and values below ``np.finfo(dtype).tiny``
+(1.2e-38 in float32) are set to zero, so no value stays subnormal for more than
+``FLUSH_PERIOD`` = 8 steps, at an eighth of the cost of scanning everything every step. The
+values flushed are far below any epsilon, so results are unchanged.
 
 A subclass writes ``build_slots`` (calls to ``add_slot``) and ``update_step``. In
 ``update_step``, ``self.iterations`` is the number of steps already taken (0 at the first), and
