@@ -74,30 +74,29 @@ def _arrays_limit(arrays):
     return data + len(arrays) * (archive.NPY_HEADER_LIMIT + _MEMBER_OVERHEAD) + 4096
 
 
-def _read_npz_member(container, name, expected, what):
-    """Open the ``.npz`` member ``name`` and read ``{key: (shape, dtype)}`` from it, exactly."""
-    inner = archive.SafeZip(container.read(name, _arrays_limit(expected.values())),
-                            f"{what} ({name})")
-    extra = set(inner.names()) - {key + ".npy" for key in expected}
+def _read_arrays(npz, expected, what):
+    """``{key: array}`` from an ``.npz`` SafeZip holding exactly ``{key: (shape, dtype)}``."""
+    extra = set(npz.names()) - {key + ".npy" for key in expected}
     if extra:
-        raise ModelFileError(f"{what} ({name}) holds arrays the model does not have: "
+        raise ModelFileError(f"{what} holds arrays the model does not have: "
                              f"{', '.join(sorted(extra))}.")
-    return {key: inner.read_array(key, shape, dtype) for key, (shape, dtype) in expected.items()}
+    return {key: npz.read_array(key, shape, dtype) for key, (shape, dtype) in expected.items()}
 
 
-def _read_weights(source, model, what):
-    """Assign the weights stored in ``source`` (a SafeZip of an ``.npz`` or a model file)."""
+def _read_npz_member(container, name, expected, what):
+    """``_read_arrays`` on the ``.npz`` stored as member ``name`` of a model file."""
+    data = container.read(name, _arrays_limit(expected.values()))
+    return _read_arrays(archive.SafeZip(data, f"{what} ({name})"), expected, f"{what} ({name})")
+
+
+def _read_weights(source, model, what, whole_file):
+    """Assign the weights stored in ``source``: a model file, or a plain ``.npz``."""
     manifest = layout.weight_manifest(model)
     expected = {key: (array.shape, array.dtype) for key, _, array in manifest}
-    if layout.WEIGHTS in source and layout.METADATA in source:  # a whole model file
+    if whole_file:
         arrays = _read_npz_member(source, layout.WEIGHTS, expected, what)
     else:
-        extra = set(source.names()) - {key + ".npy" for key in expected}
-        if extra:
-            raise ModelFileError(f"{what} holds arrays the model does not have: "
-                                 f"{', '.join(sorted(extra))}.")
-        arrays = {key: source.read_array(key, shape, dtype)
-                  for key, (shape, dtype) in expected.items()}
+        arrays = _read_arrays(source, expected, what)
     for key, _, target in manifest:
         target[...] = arrays[key]
 
@@ -169,7 +168,7 @@ def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):
         check_metadata(source.read_json(layout.METADATA), what)
         state = training_state.check_training_state(source.read_json(layout.TRAINING), what)
         model = _build_model(source, custom_objects, what)
-        _read_weights(source, model, what)
+        _read_weights(source, model, what, whole_file=True)
         if compile:
             _compile(model, source, state, custom_objects, what)
     model.epochs_trained = state["epochs_trained"]
@@ -184,4 +183,5 @@ def load_weights(model, filepath):
     _built(model)
     what = f"weights file {os.fspath(filepath)!r}"
     with open(filepath, "rb") as f:
-        _read_weights(archive.SafeZip(f, what), model, what)
+        source = archive.SafeZip(f, what)
+        _read_weights(source, model, what, whole_file=layout.METADATA in source)
