@@ -83,7 +83,7 @@ def test_restore_rng_false_leaves_global_generator_alone(tmp_path):
     model.save(tmp_path / "m.keras")
     keras.utils.set_random_seed(5)
     expected = np.random.default_rng(5).permutation(10)
-    keras.models.load_model(tmp_path / "m.keras")
+    keras.models.load_model(tmp_path / "m.keras", restore_rng=False)
     np.testing.assert_array_equal(keras.backend.rng().permutation(10), expected)
 
 

@@ -16,11 +16,8 @@ _MEMBER_OVERHEAD = 1024
 
 # -- saving ---------------------------------------------------------------------------------
 def _built(model):
-    if not model.built and model.input_shape is not None:
-        model.build()
-    if not model.built:
-        raise ValueError(f"Model {model.name!r} is not built, so it has no weights to save. "
-                         "Give it an input shape (Input(shape=...)) or train it first.")
+    """``model``, built if its input shape is known (else count_params' ValueError)."""
+    model.count_params()
     return model
 
 
