@@ -7,7 +7,6 @@ Data: the official IDX files (``*.gz``, or ``*.gz.part-NN`` pieces) in
 The child process prints the test accuracy and a SHA-256 of all test predictions.
 """
 import argparse
-import gzip
 import hashlib
 import os
 import pathlib
@@ -16,37 +15,23 @@ import sys
 import tempfile
 import time
 
-import numpy as np
-
 REPO = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 DEFAULT_DATA = REPO.parent / "shared" / "datasets" / "fashion-mnist"
 
 
-def read_idx(folder, name):
-    """An IDX array from ``name`` (gzip), joining ``name.part-NN`` pieces when needed."""
-    path = pathlib.Path(folder) / name
-    if path.exists():
-        raw = path.read_bytes()
-    else:
-        parts = sorted(path.parent.glob(name + ".part-*"))
-        if not parts:
-            raise FileNotFoundError(f"{path} (or its .part-NN pieces) not found.")
-        raw = b"".join(p.read_bytes() for p in parts)
-    data = gzip.decompress(raw)
-    ndim = data[3]
-    shape = tuple(int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim))
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
-def load_split(folder, prefix):
-    x = read_idx(folder, f"{prefix}-images-idx3-ubyte.gz").astype("float32") / 255.0
-    return x, read_idx(folder, f"{prefix}-labels-idx1-ubyte.gz").astype("int64")
+def load_fashion_mnist(folder):
+    """((x_train, y_train), (x_test, y_test)), pixels scaled to [0, 1]."""
+    from numpynn.datasets import fashion_mnist
+    (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data(path=folder)
+    return ((x_train.astype("float32") / 255.0, y_train.astype("int64")),
+            (x_test.astype("float32") / 255.0, y_test.astype("int64")))
 
 
 def evaluate(model_path, data):
     """In the fresh process: load, evaluate, fingerprint the predictions."""
     import numpynn as keras
-    x_test, y_test = load_split(data, "t10k")
+    _, (x_test, y_test) = load_fashion_mnist(data)
     model = keras.models.load_model(model_path)
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     digest = hashlib.sha256(model.predict(x_test, batch_size=1000, verbose=0).tobytes())
@@ -63,11 +48,19 @@ def main():
     if args.evaluate:
         return evaluate(args.evaluate, args.data)
 
-    sys.path.insert(0, str(REPO))
+    with tempfile.TemporaryDirectory() as folder:
+        return run(args, pathlib.Path(folder))
+
+
+def run(args, folder):
+    """Train, save into ``folder``, evaluate here and in a child process; 0 if identical."""
     import numpynn as keras
+    from numpynn.datasets import join_parts
+    data = folder / "fashion-mnist"
+    data.mkdir()
+    join_parts(args.data, data)  # the shared copy is split into .part-NN pieces
     keras.utils.set_random_seed(0)
-    x_train, y_train = load_split(args.data, "train")
-    x_test, y_test = load_split(args.data, "t10k")
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist(data)
     x_train, y_train = x_train[:args.train_samples], y_train[:args.train_samples]
     model = keras.Sequential([keras.Input(shape=(28, 28)), keras.layers.Flatten(),
                               keras.layers.Dense(128, activation="relu"),
@@ -80,19 +73,17 @@ def main():
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     digest = hashlib.sha256(model.predict(x_test, batch_size=1000, verbose=0).tobytes())
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = pathlib.Path(folder) / "fashion.keras"
-        start = time.perf_counter()
-        model.save(path)
-        save_s = time.perf_counter() - start
-        size = path.stat().st_size
-        start = time.perf_counter()
-        keras.models.load_model(path)
-        load_s = time.perf_counter() - start
-        child = subprocess.run([sys.executable, __file__, "--evaluate", str(path),
-                                "--data", args.data], capture_output=True, text=True,
-                               check=True, cwd=REPO,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    path = folder / "fashion.keras"
+    start = time.perf_counter()
+    model.save(path)
+    save_s = time.perf_counter() - start
+    size = path.stat().st_size
+    start = time.perf_counter()
+    keras.models.load_model(path)
+    load_s = time.perf_counter() - start
+    child = subprocess.run([sys.executable, __file__, "--evaluate", str(path), "--data",
+                            str(data)], capture_output=True, text=True, check=True, cwd=REPO,
+                           env={**os.environ, "PYTHONPATH": str(REPO)})
     fresh_accuracy, fresh_loss, fresh_digest = child.stdout.split()
     print(f"trained {args.epochs} epochs on {len(x_train)} images in {train_s:.1f} s")
     print(f"model file: {size} bytes, save {save_s * 1000:.0f} ms, load {load_s * 1000:.0f} ms")

@@ -140,6 +140,7 @@ class Model:
         self.loss = losses.get(loss)
         self._metric_specs = list(metrics or [])
         self.compiled = True
+        self._build_if_possible()
         if self.built:
             self._ensure_optimizer()
 
@@ -346,12 +347,18 @@ class Model:
         return saving.model_to_json(self, **kwargs)
 
     # -- weights and description ----------------------------------------------------------
+    def _build_if_possible(self):
+        if not self.built and self.input_shape is not None and self.layers:
+            self.build()
+
     def get_weights(self):
         """Copies of all weights, layer by layer (kernel before bias)."""
+        self._build_if_possible()
         return [w for layer in self.layers for w in layer.get_weights()]
 
     def set_weights(self, weights):
         """Overwrite all weights from a list shaped like ``get_weights()``."""
+        self._build_if_possible()
         weights = list(weights)
         expected = sum(len(layer.params) for layer in self.layers)
         if len(weights) != expected:
@@ -366,8 +373,7 @@ class Model:
         return [w for layer in self.layers for w in layer.weights]
 
     def count_params(self):
-        if not self.built and self.input_shape is not None:
-            self.build()
+        self._build_if_possible()
         if not self.built:
             raise ValueError(f"Model {self.name!r} is not built yet: give it an input shape "
                              "(Input(shape=...)) or call it on data first.")
@@ -379,8 +385,7 @@ class Model:
 
     def summary(self, print_fn=None):
         """Print the layer table: name (type), output shape, parameter count."""
-        if not self.built and self.input_shape is not None:
-            self.build()
+        self._build_if_possible()
         if not self.built:
             raise ValueError(f"Model {self.name!r} is not built yet, so its shapes are unknown. "
                              "Give the first layer input_shape=..., start with Input(shape=...), "

@@ -91,6 +91,8 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
             return float(np.sum(out * probe)), (probe.copy() if compute_grad else None)
     elif isinstance(model_or_layer, Model):
         original = model_or_layer
+        if not original.built:
+            original.build(original.input_shape or (None,) + x.shape[1:])
         net = Sequential([_float64_layer(l) for l in original.layers])
         net.build(original.input_shape if original.input_shape else (None,) + x.shape[1:])
         net.set_weights(original.get_weights())

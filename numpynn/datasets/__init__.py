@@ -1,0 +1,26 @@
+"""Data sets, Keras style: `(x_train, y_train), (x_test, y_test) = mnist.load_data()`.
+
+Image data sets (IDX files, downloaded once into a cache): `mnist`,
+`fashion_mnist`. Small tabular data sets from scikit-learn's bundled files
+(`pip install numpynn[data]`): `breast_cancer`, `diabetes`, `digits`, `iris`.
+"""
+from numpynn.datasets import breast_cancer, diabetes, digits, fashion_mnist, iris, mnist
+from numpynn.datasets.errors import DatasetError
+from numpynn.datasets.idx import read_idx, write_idx
+from numpynn.datasets.parts import join_parts
+from numpynn.datasets.preprocessing import standardize, train_test_split
+
+__all__ = [
+    "DatasetError",
+    "breast_cancer",
+    "diabetes",
+    "digits",
+    "fashion_mnist",
+    "iris",
+    "join_parts",
+    "mnist",
+    "read_idx",
+    "standardize",
+    "train_test_split",
+    "write_idx",
+]
