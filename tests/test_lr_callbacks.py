@@ -68,7 +68,7 @@ def test_plateau_min_delta_cooldown_and_min_lr():
                                  min_lr=0.02)
     # 0.97 is not better than 1.0 by more than min_delta; as in Keras, the cooldown counter
     # is decremented before the check, so cooldown=2 skips one epoch
-    assert drive(callback, [1.0, 0.97, 0.96, 0.95, 0.94, 0.93]) == pytest.approx(
+    assert drive(callback, [1.0, 0.97, 0.96, 0.955, 0.94, 0.93]) == pytest.approx(
         [1.0, 0.1, 0.1, 0.02, 0.02, 0.02])
 
 

@@ -55,19 +55,19 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def build_slots(self):
-        self.add_slot("momentum")
-        self.add_slot("velocity", signed=False)
+        self.add_slot("m")
+        self.add_slot("v", signed=False)
         if self.amsgrad:
-            self.add_slot("velocity_hat", signed=False)
+            self.add_slot("v_max", signed=False)
 
     def update_step(self, params, grads, lr):
-        m, v, tmp = self.slots["momentum"], self.slots["velocity"], self._scratch
+        m, v, tmp = self.slots["m"], self.slots["v"], self._scratch
         t = self.iterations + 1
         correction_1, correction_2 = 1 - self.beta_1 ** t, 1 - self.beta_2 ** t
         update_first_moment(m, grads, self.beta_1, tmp)
         update_second_moment(v, grads, self.beta_2, tmp)
         if self.amsgrad:
-            v = np.maximum(self.slots["velocity_hat"], v, out=self.slots["velocity_hat"])
+            v = np.maximum(self.slots["v_max"], v, out=self.slots["v_max"])
         np.sqrt(v, out=tmp)
         if self.torch:
             tmp *= 1 / math.sqrt(correction_2)

@@ -27,11 +27,11 @@ class Adamax(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = check_betas(beta_1, beta_2, epsilon)
 
     def build_slots(self):
-        self.add_slot("momentum")
-        self.add_slot("norm", signed=False)
+        self.add_slot("m")
+        self.add_slot("u", signed=False)
 
     def update_step(self, params, grads, lr):
-        m, u, tmp = self.slots["momentum"], self.slots["norm"], self._scratch
+        m, u, tmp = self.slots["m"], self.slots["u"], self._scratch
         update_first_moment(m, grads, self.beta_1, tmp)
         u *= self.beta_2
         np.abs(grads, out=tmp)

@@ -106,7 +106,6 @@ class Optimizer:
         self.iterations = 0
         self.built = False
         self.slots = {}
-        self.scalars = {}  # scalar state saved with the slots (e.g. Nadam's momentum product)
 
     @property
     def torch(self):
@@ -144,7 +143,6 @@ class Optimizer:
             raise ValueError(f"offsets must rise from 0 to {self.size}, got {offsets}.")
         self.segments = [(a, b) for a, b in zip(offsets[:-1], offsets[1:]) if b > a]
         self.slots, self._signed = {}, {}
-        self.scalars = {}
         self.iterations = 0
         self._scratch = np.empty(self.size, dtype=self.dtype)
         self._scratch2 = np.empty(self.size, dtype=self.dtype) if self.scratch_buffers > 1 else None
@@ -167,16 +165,15 @@ class Optimizer:
         return self.slots[name]
 
     def get_state(self):
-        """``{"iterations": int, slot name: array, scalar name: float}``, for saving."""
-        return {"iterations": self.iterations, **dict(self.scalars),
-                **{k: v.copy() for k, v in self.slots.items()}}
+        """``{"iterations": int, slot name: array}``, for saving."""
+        return {"iterations": self.iterations, **{k: v.copy() for k, v in self.slots.items()}}
 
     def set_state(self, state):
         """Restore ``get_state()``'s output exactly (the optimizer must be built)."""
         if not self.built:
             raise RuntimeError("Build the optimizer (or compile and build the model) before "
                                "set_state().")
-        missing = [k for k in ("iterations", *self.slots, *self.scalars) if k not in state]
+        missing = [k for k in ("iterations", *self.slots) if k not in state]
         if missing:
             raise ValueError(f"Optimizer state lacks {missing}.")
         for name, slot in self.slots.items():
@@ -185,8 +182,6 @@ class Optimizer:
                 raise ValueError(f"Optimizer slot {name!r} has shape {slot.shape}, "
                                  f"got {value.shape}.")
             slot[...] = value
-        for name in self.scalars:
-            self.scalars[name] = float(state[name])
         self.iterations = int(state["iterations"])
 
     # -- the step -------------------------------------------------------------------------

@@ -38,20 +38,30 @@ class Nadam(Optimizer):
         self.momentum_decay = check_range("momentum_decay", momentum_decay)
 
     def build_slots(self):
-        self.add_slot("momentum")
-        self.add_slot("velocity", signed=False)
-        self.scalars["momentum_product"] = 1.0
+        self.add_slot("m")
+        self.add_slot("v", signed=False)
+        self._product, self._product_step = 1.0, 0
 
     def _mu(self, t):
         return self.beta_1 * (1 - 0.5 * 0.96 ** (t * self.momentum_decay))
 
+    def _momentum_product(self, t):
+        """mu_1 mu_2 ... mu_t, carried from step to step; recomputed from the step count
+        when it jumps (after ``set_state``), so it needs no saving."""
+        if self._product_step != t - 1:
+            self._product = 1.0
+            for s in range(1, t):
+                self._product *= self._mu(s)
+        self._product *= self._mu(t)
+        self._product_step = t
+        return self._product
+
     def update_step(self, params, grads, lr):
-        m, v = self.slots["momentum"], self.slots["velocity"]
+        m, v = self.slots["m"], self.slots["v"]
         tmp, denom = self._scratch, self._scratch2
         t = self.iterations + 1
         mu, mu_next = self._mu(t), self._mu(t + 1)
-        product = self.scalars["momentum_product"] * mu
-        self.scalars["momentum_product"] = product
+        product = self._momentum_product(t)
         update_first_moment(m, grads, self.beta_1, tmp)
         update_second_moment(v, grads, self.beta_2, tmp)
         np.multiply(v, 1 / (1 - self.beta_2 ** t), out=denom)
