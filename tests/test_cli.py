@@ -87,6 +87,16 @@ def test_the_output_layer_and_loss_follow_the_task(capsys, monkeypatch, dataset,
         assert accuracy(out)[2] == 114 if dataset == "breast-cancer" else 30
 
 
+def test_regression_starts_at_the_mean_predictor(capsys, monkeypatch):
+    from numpynn.datasets import diabetes
+
+    models = []
+    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    assert run(capsys, "train", "--dataset", "diabetes", "--verbose", "0")[0] == 0
+    (_, y_train), _ = diabetes.load_data()
+    np.testing.assert_allclose(models[0].layers[-1].get_weights()[1], [y_train.mean()], rtol=1e-6)
+
+
 def test_train_options_reach_the_model(capsys, monkeypatch):
     models = []
     monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append((self, kw)))
