@@ -1,5 +1,6 @@
 """The `numpynn` command, run in-process through `main([...])` on small data."""
 import re
+import subprocess
 import sys
 import types
 
@@ -7,38 +8,9 @@ import numpy as np
 import pytest
 
 from numpynn import cli
-from numpynn.datasets import write_idx
+from tests.cli_helpers import FAST, accuracy, fake_mnist_folder, run
 
 pytest.importorskip("sklearn", reason="the small data sets need scikit-learn (numpynn[data])")
-
-FAST = ["--layers", "16", "--epochs", "1", "--verbose", "0"]
-
-
-def run(capsys, *argv):
-    """`(exit code, stdout, stderr)` of `numpynn argv...`."""
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def accuracy(out):
-    match = re.search(r"^Test accuracy: ([0-9.]+) \((\d+)/(\d+)\)", out, re.M)
-    assert match, out
-    return float(match.group(1)), int(match.group(2)), int(match.group(3))
-
-
-def fake_mnist_folder(folder, n_train=96, n_test=24, seed=0):
-    """Four IDX files shaped like Fashion-MNIST: class k is a bright band at row 2k+4."""
-    rng = np.random.default_rng(seed)
-    for prefix, n in (("train", n_train), ("t10k", n_test)):
-        labels = (np.arange(n) % 10).astype(np.uint8)
-        images = rng.integers(0, 40, size=(n, 28, 28)).astype(np.uint8)
-        for image, label in zip(images, labels):
-            image[2 * label + 4] = 255
-        write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", images)
-        write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", labels)
-    return folder
-
 
 # -- train ------------------------------------------------------------------------------------
 def test_train_without_arguments_is_digits_with_the_default_jar(capsys, monkeypatch):
@@ -168,6 +140,15 @@ def test_a_missing_model_file_exits_with_1(capsys, tmp_path, command):
     argv = command + [str(tmp_path / "nope.npnn")] + (["x.png"] if command == ["predict"] else [])
     code, _, err = run(capsys, *argv)
     assert code == 1 and "nope.npnn' does not exist" in err
+
+
+def test_python_m_numpynn_trains_in_a_subprocess():
+    done = subprocess.run([sys.executable, "-m", "numpynn", "train", "--dataset", "iris",
+                           "--layers", "8", "--epochs", "2"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^Epoch 2/2\n4/4 - ", done.stdout, re.M)  # no terminal: a line per epoch
+    assert re.search(r"^Test accuracy: [0-9.]+ \(\d+/30\)", done.stdout, re.M)
 
 
 # -- the plot command's hook -------------------------------------------------------------------------
