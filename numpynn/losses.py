@@ -246,8 +246,11 @@ class CategoricalCrossentropy(Loss):
 
 
 class SparseCategoricalCrossentropy(Loss):
-    """L = -log p[label] for integer labels in [0, classes); otherwise as
-    ``categorical_crossentropy`` with one-hot labels.
+    """L = -log q[label] for integer labels in [0, classes).
+
+    With probabilities p, as Keras does: c = clip(p, eps, 1 - eps), q = c / sum(c), so
+    dL/dp_k = [p_k not clipped] (1 / sum(c) - [k = label] / c_label). With logits z:
+    q = softmax(z) and dL/dz = q - onehot(label). Fused with a softmax output: (p - y) / batch.
 
     Args:
         from_logits: defaults to `False`.
@@ -258,12 +261,14 @@ class SparseCategoricalCrossentropy(Loss):
     def __init__(self, from_logits=False, **kwargs):
         super().__init__(**kwargs)
         self.from_logits = bool(from_logits)
-        self._dense = CategoricalCrossentropy(from_logits=from_logits)
+
+    @staticmethod
+    def _labels(y_true, y_pred):
+        return np.asarray(y_true).reshape(y_pred.shape[:-1]).astype(np.int64)[..., None]
 
     def _one_hot(self, y_true, y_pred):
-        labels = np.asarray(y_true).reshape(y_pred.shape[:-1]).astype(np.int64)
         one_hot = np.zeros(y_pred.shape, dtype=y_pred.dtype)
-        np.put_along_axis(one_hot, labels[..., None], 1.0, axis=-1)
+        np.put_along_axis(one_hot, self._labels(y_true, y_pred), 1.0, axis=-1)
         return one_hot
 
     def __call__(self, y_true, y_pred):
@@ -271,13 +276,31 @@ class SparseCategoricalCrossentropy(Loss):
         return float(np.mean(self.call(y_true, y_pred)))
 
     def call(self, y_true, y_pred):
-        return self._dense.call(self._one_hot(y_true, y_pred), y_pred)
+        labels = self._labels(y_true, y_pred)
+        if self.from_logits:
+            log_q = _log_softmax(y_pred)
+        else:
+            eps = backend.epsilon()
+            clipped = np.clip(y_pred, eps, 1.0 - eps)
+            log_q = np.log(clipped) - np.log(clipped.sum(axis=-1, keepdims=True))
+        return -np.take_along_axis(log_q, labels, axis=-1)[..., 0]
 
     def gradient(self, y_true, y_pred):
-        return self._dense.gradient(self._one_hot(y_true, y_pred), y_pred)
+        batch = y_pred.size // y_pred.shape[-1]
+        if self.from_logits:
+            return (np.exp(_log_softmax(y_pred)) - self._one_hot(y_true, y_pred)) / batch
+        eps = backend.epsilon()
+        clipped = np.clip(y_pred, eps, 1.0 - eps)
+        labels = self._labels(y_true, y_pred)
+        grad = np.broadcast_to(1.0 / clipped.sum(axis=-1, keepdims=True), y_pred.shape).copy()
+        at_label = np.take_along_axis(grad, labels, axis=-1)
+        at_label -= 1.0 / np.take_along_axis(clipped, labels, axis=-1)
+        np.put_along_axis(grad, labels, at_label, axis=-1)
+        grad[(y_pred <= eps) | (y_pred >= 1.0 - eps)] = 0.0
+        return (grad / batch).astype(y_pred.dtype, copy=False)
 
     def logits_gradient(self, y_true, y_pred):
-        return self._dense.logits_gradient(self._one_hot(y_true, y_pred), y_pred)
+        return (y_pred - self._one_hot(y_true, y_pred)) / (y_pred.size // y_pred.shape[-1])
 
     def check_targets(self, y_true, output_shape):
         classes = output_shape[-1]

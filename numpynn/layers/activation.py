@@ -75,43 +75,35 @@ class ReLU(Layer):
                 "negative_slope": self.negative_slope, "threshold": self.threshold}
 
 
-class LeakyReLU(Activation):
+class _NamedActivation(Activation):
+    """An activation layer whose function is fixed by its class: the config holds the
+    function's options (e.g. ``negative_slope``) instead of an ``activation`` entry."""
+
+    def __init__(self, function, **kwargs):
+        kwargs.pop("activation", None)
+        super().__init__(function, **kwargs)
+
+    def get_config(self):
+        config = Layer.get_config(self)
+        return {**config, **self.activation.get_config()}
+
+
+class LeakyReLU(_NamedActivation):
     """y = x if x > 0 else negative_slope * x. Keras' layer default: `negative_slope=0.3`."""
 
     def __init__(self, negative_slope=0.3, **kwargs):
-        kwargs.pop("activation", None)
         super().__init__(activations.LeakyReLU(negative_slope), **kwargs)
-        self.negative_slope = float(negative_slope)
-
-    def get_config(self):
-        config = super().get_config()
-        del config["activation"]
-        return {**config, "negative_slope": self.negative_slope}
 
 
-class ELU(Activation):
+class ELU(_NamedActivation):
     """y = x if x > 0 else alpha (e^x - 1). Defaults to `alpha=1.0`."""
 
     def __init__(self, alpha=1.0, **kwargs):
-        kwargs.pop("activation", None)
         super().__init__(activations.ELU(alpha), **kwargs)
-        self.alpha = float(alpha)
-
-    def get_config(self):
-        config = super().get_config()
-        del config["activation"]
-        return {**config, "alpha": self.alpha}
 
 
-class Softmax(Activation):
+class Softmax(_NamedActivation):
     """y_i = e^{x_i} / sum_j e^{x_j} along ``axis`` (defaults to `-1`)."""
 
     def __init__(self, axis=-1, **kwargs):
-        kwargs.pop("activation", None)
         super().__init__(activations.Softmax(axis), **kwargs)
-        self.axis = int(axis)
-
-    def get_config(self):
-        config = super().get_config()
-        del config["activation"]
-        return {**config, "axis": self.axis}

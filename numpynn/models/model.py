@@ -138,6 +138,7 @@ class Model:
         self.loss = losses.get(loss)
         self._metric_specs = list(metrics or [])
         self.compiled = True
+        self._build_if_possible()
         if self.built:
             self._ensure_optimizer()
 

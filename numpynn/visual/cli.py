@@ -1,0 +1,168 @@
+"""``numpynn plot ...``: draw the course's pictures from the command line.
+
+    numpynn plot history training.csv --out history.png
+    numpynn plot activations --out activations.png
+    numpynn plot optimizers --surface two_minima --out race.gif
+    numpynn plot gradients --out gradients.png
+    numpynn plot predictions --epochs 2 --out predictions.png --confusion confusion.png
+
+``add_plot_parser(subparsers)`` registers the ``plot`` command in the main ``numpynn`` CLI;
+``main(argv)`` runs it on its own (``python -m numpynn.visual activations --out a.png``).
+"""
+import argparse
+import sys
+import tempfile
+
+from numpynn import datasets
+from numpynn.visual import activations, gradients, history, optimizer_race, predictions
+
+
+def _history(args):
+    log = history.read_history(args.log)
+    print(f"wrote {history.plot_history(log, out=args.out, title=args.title)}")
+
+
+def _activations(args):
+    for name, (x, peak) in activations.derivative_peaks().items():
+        print(f"{name:>10}: max f'(x) = {peak:.4f} at x = {x:g}")
+    print(f"wrote {activations.plot_activations(out=args.out, x_range=args.range)}")
+
+
+def _optimizers(args):
+    names = list(optimizer_race.SURFACES) if args.surface == "all" else [args.surface]
+    if args.out.lower().endswith(".gif") and len(names) > 1:
+        raise SystemExit("An animated GIF shows one surface: pass --surface NAME.")
+    results = []
+    for name in names:
+        surface = optimizer_race.SURFACES[name]
+        if args.lr or args.adaptive_lr:
+            surface = optimizer_race.Surface(**{**vars(surface),
+                                                "lr": args.lr or surface.lr,
+                                                "adaptive_lr": args.adaptive_lr
+                                                or surface.adaptive_lr})
+        result = optimizer_race.race(surface, steps=args.steps, noise=args.noise,
+                                     seed=args.seed)
+        print(result.describe())
+        results.append(result)
+    if args.out.lower().endswith(".gif"):
+        optimizer_race.animate_race(results[0], args.out, frames=args.frames)
+    else:
+        optimizer_race.plot_race(results, out=args.out)
+    print(f"wrote {args.out}")
+
+
+def _gradients(args):
+    results = gradients.gradient_flow(activations=args.activations, depth=args.depth,
+                                      units=args.units, epochs=args.epochs, seed=args.seed)
+    print(f"seed {args.seed}: {args.depth} hidden Dense({args.units}) layers + softmax, "
+          f"SGD(0.05), batch 32, {args.epochs} epochs")
+    for name, stats in results.items():
+        first, last = stats.as_array()[-1][[0, -1]]
+        print(f"{name:>8}: last-epoch mean |dL/dkernel| layer 1 = {first:.3g}, "
+              f"output layer = {last:.3g}")
+    print(f"wrote {gradients.plot_gradient_flow(results, out=args.out)}")
+
+
+def _load_images(data_dir, fashion):
+    """Fashion-MNIST (or MNIST) from ``data_dir`` (whole files or ``.part-NN`` pieces), else
+    from the usual places (``numpynn.datasets``: environment variable, cache, download)."""
+    module = datasets.fashion_mnist if fashion else datasets.mnist
+    if data_dir is None:
+        return module.load_data()
+    with tempfile.TemporaryDirectory() as joined:
+        datasets.join_parts(data_dir, joined)
+        return module.load_data(path=joined)
+
+
+def _predictions(args):
+    (x_train, y_train), (x_test, y_test) = _load_images(args.data_dir, args.fashion)
+    model = predictions.train_quick_classifier(x_train, y_train, epochs=args.epochs,
+                                               samples=args.train_samples, seed=args.seed,
+                                               verbose=args.verbose)
+    probabilities = model.predict(x_test.astype("float32") / 255.0, verbose=0)
+    names = list(datasets.fashion_mnist.CLASS_NAMES) if args.fashion else None
+    cm = predictions.confusion_matrix(y_test, probabilities.argmax(axis=1),
+                                      probabilities.shape[1])
+    print(f"seed {args.seed}, {args.epochs} epochs on {args.train_samples} images: "
+          f"test accuracy {cm.trace() / cm.sum():.4f}")
+    n = args.count
+    out = predictions.plot_predictions(x_test[:n], y_test[:n], probabilities[:n], names,
+                                       out=args.out)
+    print(f"wrote {out}")
+    if args.confusion:
+        print(f"wrote {predictions.plot_confusion_matrix(cm, names, out=args.confusion)}")
+
+
+def _add_commands(parser):
+    commands = parser.add_subparsers(dest="picture", required=True, metavar="PICTURE")
+
+    p = commands.add_parser("history", help="loss/metric curves from a CSV log or JSON history")
+    p.add_argument("log", help="CSV (epoch,loss,... as CSVLogger writes) or JSON of history")
+    p.add_argument("--title", default=None)
+    p.set_defaults(func=_history)
+
+    p = commands.add_parser("activations", help="every activation and its derivative")
+    p.add_argument("--range", type=float, default=5.0, help="x from -RANGE to RANGE")
+    p.set_defaults(func=_activations)
+
+    p = commands.add_parser("optimizers", help="optimizer race on 2-D test functions "
+                                               "(.png paths, .gif animation)")
+    p.add_argument("--surface", default="two_minima",
+                   choices=list(optimizer_race.SURFACES) + ["all"])
+    p.add_argument("--steps", type=int, default=None, help="defaults to the surface's")
+    p.add_argument("--seed", type=int, default=0, help="seed of the gradient noise")
+    p.add_argument("--noise", type=float, default=0.0,
+                   help="add an SGD racer with Gaussian gradient noise of this std")
+    p.add_argument("--lr", type=float, default=None, help="learning rate of the SGD family")
+    p.add_argument("--adaptive-lr", type=float, default=None,
+                   help="learning rate of RMSprop, Adam and other adaptive optimizers")
+    p.add_argument("--frames", type=int, default=60, help="GIF frames")
+    p.set_defaults(func=_optimizers)
+
+    p = commands.add_parser("gradients", help="per-layer gradient size, sigmoid vs ReLU")
+    p.add_argument("--activations", nargs="+", default=["sigmoid", "relu"])
+    p.add_argument("--depth", type=int, default=8, help="hidden layers")
+    p.add_argument("--units", type=int, default=32)
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_gradients)
+
+    p = commands.add_parser("predictions", help="train a small classifier on (Fashion-)MNIST "
+                                                "and draw its test predictions")
+    p.add_argument("--data-dir", default=None,
+                   help="folder with the four IDX .gz files (or their .part-NN pieces); "
+                        "defaults to numpynn.datasets' lookup (env var, cache, download)")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--train-samples", type=int, default=10000)
+    p.add_argument("--count", type=int, default=24, help="test images to draw")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--digits", dest="fashion", action="store_false",
+                   help="label classes 0-9 (MNIST) instead of Fashion-MNIST names")
+    p.add_argument("--confusion", default=None, help="also write the confusion matrix here")
+    p.add_argument("--verbose", type=int, default=0)
+    p.set_defaults(func=_predictions)
+
+    for sub in commands.choices.values():
+        sub.add_argument("--out", required=True, help="file to write (.png, .svg, .gif...)")
+    return commands
+
+
+def add_plot_parser(subparsers):
+    """Register ``plot`` on the main CLI's ``subparsers``; its handler is ``args.func(args)``."""
+    parser = subparsers.add_parser("plot", help="draw the course's pictures",
+                                   description=__doc__.split("\n\n")[0])
+    _add_commands(parser)
+    return parser
+
+
+def main(argv=None):
+    """``numpynn plot`` on its own; a leading ``plot`` is accepted too."""
+    parser = argparse.ArgumentParser(prog="python -m numpynn.visual",
+                                     description="Draw the course's pictures with numpynn.")
+    _add_commands(parser)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["plot"]:
+        argv = argv[1:]
+    args = parser.parse_args(argv)
+    args.func(args)
+    return 0
