@@ -445,13 +445,23 @@ def _add_verbose(parser):
 
 
 def _add_plugin_commands(commands):
-    """Commands that live with their own package: `numpynn plot` from `numpynn.visual.cli`
-    (its `add_plot_parser(subparsers)` adds a parser whose `run` default takes the args)."""
+    """Commands that live with their own package: `numpynn plot` from `numpynn.visual.cli`,
+    whose `add_plot_parser(subparsers)` returns its parser and sets `args.func`."""
     try:
         from numpynn.visual.cli import add_plot_parser
-    except ImportError:
+    except ImportError:  # a trimmed install without numpynn.visual: no plot command
         return
-    add_plot_parser(commands)
+    add_plot_parser(commands).set_defaults(run=_run_plot)
+
+
+def _run_plot(args):
+    try:
+        args.func(args)
+    except SystemExit as exit_:  # plot reports bad option combinations this way
+        if isinstance(exit_.code, str):
+            raise CommandError(exit_.code) from None
+        return exit_.code or 0
+    return 0
 
 
 def main(argv=None):

@@ -155,11 +155,21 @@ def test_python_m_numpynn_trains_in_a_subprocess():
 def test_plot_command_is_added_when_numpynn_visual_cli_exists(capsys, monkeypatch):
     def add_plot_parser(subparsers):
         plot = subparsers.add_parser("plot")
-        plot.set_defaults(run=lambda args: print("plotted") or 0)
+        plot.add_argument("--fail", action="store_true")
+        plot.set_defaults(func=lambda args: sys.exit("bad combination") if args.fail
+                          else print("plotted"))
+        return plot
     fake = types.ModuleType("numpynn.visual.cli")
     fake.add_plot_parser = add_plot_parser
     monkeypatch.setitem(sys.modules, "numpynn.visual.cli", fake)
     assert run(capsys, "plot")[:2] == (0, "plotted\n")
+    assert run(capsys, "plot", "--fail") == (1, "", "numpynn plot: error: bad combination\n")
+
+
+def test_the_real_plot_command_is_wired_in(capsys):
+    pytest.importorskip("numpynn.visual.cli", reason="numpynn.visual is not in this version")
+    code, out, _ = run(capsys, "plot", "--help")
+    assert code == 0 and "activations" in out and "optimizers" in out
 
 
 # -- describing a prediction -----------------------------------------------------------------------
