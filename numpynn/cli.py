@@ -197,15 +197,15 @@ def make_optimizer(name, learning_rate):
     return optimizer
 
 
-def report(model, x, y, task, out=print):
-    """Evaluate and print the one result line; returns the number printed."""
+def report(model, x, y, task):
+    """Evaluate on the test data and print the result in one line."""
     logs = model.evaluate(x, y, verbose=0, return_dict=True)
     if task == REGRESSION:
-        out(f"Test MSE: {logs['loss']:.2f} (RMSE {np.sqrt(logs['loss']):.2f}) on {len(x)} samples")
-        return logs["loss"]
-    out(f"Test accuracy: {logs['accuracy']:.4f} ({int(round(logs['accuracy'] * len(x)))}/{len(x)}) "
-        f"- test loss: {logs['loss']:.4f}")
-    return logs["accuracy"]
+        print(f"Test MSE: {logs['loss']:.2f} (RMSE {np.sqrt(logs['loss']):.2f}) on {len(x)} samples")
+    else:
+        correct = int(round(logs["accuracy"] * len(x)))
+        print(f"Test accuracy: {logs['accuracy']:.4f} ({correct}/{len(x)}) - test loss: "
+              f"{logs['loss']:.4f}")
 
 
 # -- model files --------------------------------------------------------------------------------
@@ -235,13 +235,17 @@ def save_model_file(model, path):
     print(f"Saved model to {path}")
 
 
+def named_dataset(model):
+    """The data set a model built by `numpynn train` was trained on (its name), else None."""
+    name = model.name.replace("_", "-")
+    return name if name in DATASETS else None
+
+
 def dataset_of(model, requested):
     """The data set a command uses: `--dataset`, else the one the model is named after."""
-    if requested:
-        return requested
-    guess = model.name.replace("_", "-")
-    if guess in DATASETS:
-        return guess
+    name = requested or named_dataset(model)
+    if name:
+        return name
     raise CommandError(f"cannot tell which data set model {model.name!r} was trained on; "
                        f"pass --dataset (one of {', '.join(DATASETS)}).")
 
@@ -255,11 +259,15 @@ def check_fits(model, x, data_set_name):
 
 
 # -- commands -------------------------------------------------------------------------------------
+def check_data_dir(data_dir, name):
+    if data_dir and not DATASETS[name].from_files:
+        raise CommandError(f"--data-dir applies to mnist and fashion-mnist only; {name} is read "
+                           "from scikit-learn's bundled files.")
+
+
 def command_train(args):
     data_set = DATASETS[args.dataset]
-    if args.data_dir and not data_set.from_files:
-        raise CommandError(f"--data-dir applies to mnist and fashion-mnist only; {args.dataset} "
-                           "is read from scikit-learn's bundled files.")
+    check_data_dir(args.data_dir, args.dataset)
     if args.resume:
         fixed = [option for option, value in (("--layers", args.layers),
                                               ("--activation", args.activation),
@@ -299,6 +307,7 @@ def command_train(args):
 def command_evaluate(args):
     model = load_model_file(args.model)
     name = dataset_of(model, args.dataset)
+    check_data_dir(args.data_dir, name)
     data_set = DATASETS[name]
     _, (x_test, y_test) = data_set.load(args.data_dir)
     check_fits(model, x_test, name)
@@ -318,8 +327,7 @@ def command_predict(args):
     if len(shape) != 2:
         raise CommandError(f"model {model.name!r} takes inputs of shape {shape}, not images; "
                            "predict works with models trained on image data sets.")
-    name = args.dataset or (model.name.replace("_", "-") if model.name.replace("_", "-")
-                            in DATASETS else None)
+    name = args.dataset or named_dataset(model)
     class_names = DATASETS[name].class_names if name else None
     try:
         images = np.stack([image_files.load_image(path, shape, args.invert)
