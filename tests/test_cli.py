@@ -98,6 +98,20 @@ def test_train_reads_an_mnist_style_folder(capsys, tmp_path):
     assert accuracy(out)[2] == 24
 
 
+@pytest.mark.parametrize("options, learning_rate", [
+    ([], 0.0005),                                   # the image data sets' default for Adam
+    (["--optimizer", "sgd"], 0.01),                 # SGD's own default
+    (["--learning-rate", "0.002"], 0.002),
+])
+def test_default_learning_rate_on_mnist_style_data(capsys, monkeypatch, tmp_path, options,
+                                                   learning_rate):
+    models = []
+    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    folder = fake_mnist_folder(tmp_path)
+    assert run(capsys, "train", "--dataset", "mnist", "--data-dir", str(folder), *options)[0] == 0
+    assert models[0].optimizer.learning_rate == pytest.approx(learning_rate)
+
+
 # -- errors and exit codes -----------------------------------------------------------------------
 @pytest.mark.parametrize("argv, message", [
     (["train", "--dataset", "fashon-mnist"], "Did you mean 'fashion-mnist'?"),
