@@ -83,6 +83,13 @@ def test_train_options_reach_the_model(capsys, monkeypatch):
     assert (kw["epochs"], kw["batch_size"], kw["validation_split"], kw["verbose"]) == (3, 8, 0.25, 1)
 
 
+def test_no_hidden_layers_gives_softmax_regression(capsys, monkeypatch):
+    models = []
+    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    assert run(capsys, "train", "--dataset", "iris", "--layers", "")[0] == 0
+    assert [type(l).__name__ for l in models[0].layers] == ["Dense"]
+
+
 def test_the_seed_makes_training_reproducible(capsys):
     first = run(capsys, "train", "--dataset", "iris", *FAST, "--seed", "3")[1]
     second = run(capsys, "train", "--dataset", "iris", *FAST, "--seed", "3")[1]
