@@ -22,7 +22,7 @@ import sys
 import numpy as np
 
 from numpynn import activations, datasets, initializers, layers, optimizers, utils
-from numpynn.models import Sequential
+from numpynn.models import Sequential, load_model
 from numpynn.registry import UnknownObjectError
 
 REGRESSION, BINARY, MULTICLASS = "regression", "binary", "multi-class"
@@ -227,20 +227,12 @@ def load_model_file(path):
     if not os.path.isfile(path):
         raise CommandError(f"model file {path!r} does not exist.")
     try:
-        from numpynn.models import load_model
-    except ImportError:
-        raise CommandError("this version of numpynn cannot read model files "
-                           "(numpynn.models.load_model is missing).") from None
-    try:
         return load_model(path)
     except (ValueError, OSError) as error:
         raise CommandError(f"cannot read model file {path!r}: {error}") from None
 
 
 def save_model_file(model, path):
-    if not hasattr(model, "save"):
-        raise CommandError("this version of numpynn cannot write model files (Model.save is "
-                           "missing); run again without --output.")
     try:
         model.save(path)
     except OSError as error:
@@ -305,7 +297,7 @@ def command_train(args):
                                                data_set),
                       loss=loss, metrics=metrics)
     model.summary()
-    done = getattr(model, "epochs_trained", 0) if args.resume else 0
+    done = model.epochs_trained if args.resume else 0
     epochs = args.epochs or data_set.epochs
     model.fit(x_train, targets(y_train, data_set.task, n_classes),
               initial_epoch=done, epochs=done + epochs,

@@ -4,14 +4,10 @@ import re
 import numpy as np
 import pytest
 
-from numpynn import cli, models
+from numpynn import cli
+from tests.cli_helpers import FAST, accuracy, fake_mnist_folder, run
 
 pytest.importorskip("sklearn", reason="the small data sets need scikit-learn (numpynn[data])")
-if not (hasattr(models, "load_model") and hasattr(models.Model, "save")):
-    pytest.skip("model files need Model.save and numpynn.models.load_model, which this "
-                "version of numpynn lacks", allow_module_level=True)
-
-from tests.cli_helpers import FAST, accuracy, fake_mnist_folder, run  # noqa: E402
 
 
 @pytest.fixture(scope="module")
