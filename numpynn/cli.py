@@ -1,10 +1,10 @@
 """The ``numpynn`` command: train, evaluate and use a model on real data without code.
 
     numpynn train                                   # digits, offline, prints test accuracy
-    numpynn train --dataset fashion-mnist --data-dir data/fashion-mnist --output fm.npz
-    numpynn evaluate fm.npz
-    numpynn predict fm.npz shoe.png
-    numpynn summary fm.npz
+    numpynn train --dataset fashion-mnist --data-dir data/fashion-mnist --output fm.npnn
+    numpynn evaluate fm.npnn
+    numpynn predict fm.npnn shoe.png
+    numpynn summary fm.npnn
 
 The output layer and the loss follow the task, as the course teaches:
 
