@@ -102,7 +102,7 @@ class Optimizer:
         if convention not in CONVENTIONS:
             raise ValueError(f"`convention` must be one of {CONVENTIONS}, got {convention!r}.")
         self.convention = convention
-        self.name = name or backend.to_snake_case(type(self).__name__)
+        self.name = name or type(self).__name__.lower()  # Keras: "adam", "rmsprop", ...
         self.iterations = 0
         self.built = False
         self.slots = {}
