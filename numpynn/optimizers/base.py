@@ -41,7 +41,7 @@ import numbers
 
 import numpy as np
 
-from numpynn import backend, registry
+from numpynn import registry
 
 CONVENTIONS = ("keras", "torch")
 FLUSH_PERIOD = 8  # every state value is checked for subnormals once every 8 steps
