@@ -6,7 +6,7 @@
                               keras.layers.Dense(10, activation="softmax")])
 """
 from numpynn import (activations, backend, callbacks, datasets, initializers, layers, losses,
-                     metrics, models, optimizers, utils)
+                     metrics, models, optimizers, saving, utils)
 from numpynn.backend import clear_session
 from numpynn.layers import Input
 from numpynn.models import Model, Sequential

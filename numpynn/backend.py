@@ -49,6 +49,14 @@ def seed_rng(seed):
     _RNG = np.random.default_rng(seed)
 
 
+def set_rng(generator):
+    """Replace the global generator with ``generator`` (a ``numpy.random.Generator``)."""
+    global _RNG
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(f"set_rng expects a numpy.random.Generator, got {generator!r}.")
+    _RNG = generator
+
+
 def to_snake_case(name):
     """``"LeakyReLU"`` -> ``"leaky_re_lu"``, ``"Dense"`` -> ``"dense"`` (Keras' naming rule)."""
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)

@@ -4,9 +4,11 @@ looked up by name and rebuilt from its config, so a saved model is JSON plus arr
 ``serialize(obj)`` -> ``{"class_name": ..., "config": {...}}``; ``deserialize`` reverses it,
 looking the class up in the built-in registry, then in ``custom_objects``.
 """
+import contextlib
 import difflib
 
 _REGISTRY = {}
+_SCOPES = []  # stack of custom_objects dicts made active by custom_object_scope
 
 
 class UnknownObjectError(ValueError):
@@ -38,7 +40,7 @@ def lookup(key, kind, candidates, custom_objects=None):
 
     Raises an :class:`UnknownObjectError` that lists close matches and the ways to fix it.
     """
-    for table in (custom_objects or {}, candidates, _REGISTRY):
+    for table in (custom_objects or {}, *reversed(_SCOPES), candidates, _REGISTRY):
         if key in table:
             return table[key]
     known = sorted(set(candidates))
@@ -47,6 +49,22 @@ def lookup(key, kind, candidates, custom_objects=None):
     raise UnknownObjectError(
         f"Unknown {kind} {key!r}.{hint} Known names: {', '.join(known)}. For your own class, "
         f"decorate it with @numpynn.register() or pass custom_objects={{{key!r}: YourClass}}.")
+
+
+@contextlib.contextmanager
+def custom_object_scope(custom_objects):
+    """Make ``custom_objects`` (name -> class or function) visible to every :func:`lookup`
+    inside the ``with`` block, also where no ``custom_objects`` argument reaches (the
+    activation of a layer, a loss in a compile config)::
+
+        with custom_object_scope({"MyLayer": MyLayer}):
+            model = numpynn.models.model_from_json(text)
+    """
+    _SCOPES.append(dict(custom_objects or {}))
+    try:
+        yield
+    finally:
+        _SCOPES.pop()
 
 
 def serialize(obj):

@@ -59,6 +59,19 @@ def test_load_from_path(tmp_path, dataset, compress):
     assert_loaded(module.load_data(path=str(tmp_path / "files")), arrays)
 
 
+def test_folder_of_part_pieces_is_joined_while_loading(tmp_path, dataset):
+    _, module = dataset
+    arrays = make_files(tmp_path / "files")
+    whole = tmp_path / "files" / "train-images-idx3-ubyte.gz"
+    data = whole.read_bytes()
+    (tmp_path / "files" / (whole.name + ".part-00")).write_bytes(data[:100])
+    (tmp_path / "files" / (whole.name + ".part-01")).write_bytes(data[100:])
+    whole.unlink()
+    assert_loaded(module.load_data(path=tmp_path / "files"), arrays)
+    names = {p.name for p in (tmp_path / "files").iterdir()}
+    assert whole.name not in names and whole.name + ".part-01" in names  # folder left as it was
+
+
 def test_gzipped_and_plain_files_may_be_mixed(tmp_path, dataset):
     _, module = dataset
     arrays = make_files(tmp_path / "files")

@@ -7,10 +7,13 @@ Shared by `mnist` and `fashion_mnist`. The four files are looked for, in order:
 3. the cache folder `$NUMPYNN_HOME/datasets/<name>` (default `~/.numpynn/...`);
    files missing there are downloaded from the mirrors, SHA-256 checked.
 
-Each file may be gzipped (`NAME.gz`) or plain (`NAME`). A folder given
-explicitly (1 or 2) must hold all four files: nothing is downloaded into it.
+Each file may be gzipped (`NAME.gz`) or plain (`NAME`), and in a folder given
+explicitly (1 or 2) also stored as numbered pieces `NAME.part-00`, `NAME.part-01`, ...
+(joined in a temporary folder while loading). A folder given explicitly must hold all
+four files: nothing is downloaded into it.
 """
 import os
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,7 @@ import numpy as np
 from numpynn.datasets.download import cache_dir, download
 from numpynn.datasets.errors import DatasetError
 from numpynn.datasets.idx import read_idx
+from numpynn.datasets.parts import join_parts
 
 FILES = (
     "train-images-idx3-ubyte.gz",
@@ -48,13 +52,26 @@ def load_idx_dataset(title, name, env_var, mirrors, sha256, path=None):
     """
     help_text = _offline_help(title, name, env_var)
     if path is not None:
-        files = _files_in(Path(path).expanduser(), f"the folder passed as path={str(path)!r}", help_text)
-    elif os.environ.get(env_var):
-        files = _files_in(Path(os.environ[env_var]).expanduser(), f"the folder in ${env_var}", help_text)
-    else:
-        files = _cached_or_downloaded(title, name, mirrors, sha256, help_text)
+        return _load_folder(Path(path).expanduser(), f"the folder passed as path={str(path)!r}",
+                            help_text)
+    if os.environ.get(env_var):
+        return _load_folder(Path(os.environ[env_var]).expanduser(), f"the folder in ${env_var}",
+                            help_text)
+    return _load_files(_cached_or_downloaded(title, name, mirrors, sha256, help_text))
+
+
+def _load_files(files):
     train_images, train_labels, test_images, test_labels = files
     return _load_pair(train_images, train_labels), _load_pair(test_images, test_labels)
+
+
+def _load_folder(folder, origin, help_text):
+    """Load from a folder of whole files, or of `.part-NN` pieces joined in a temporary folder."""
+    if folder.is_dir() and any(folder.glob("*.part-*")):
+        with tempfile.TemporaryDirectory() as joined:
+            join_parts(folder, joined)
+            return _load_files(_files_in(Path(joined), origin, help_text))
+    return _load_files(_files_in(folder, origin, help_text))
 
 
 def _find(folder, filename):

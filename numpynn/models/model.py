@@ -37,6 +37,8 @@ class Model:
         self.stop_training = False
         self.history = None
         self.buffer = None
+        #: epochs completed by ``fit`` (saved with the model: the next ``initial_epoch``).
+        self.epochs_trained = 0
         for layer in layers or []:
             self.add(layer)
 
@@ -103,8 +105,11 @@ class Model:
         self._prepare_metrics()
 
     def _trainable_view(self):
+        offsets = [int(o) for o in self.buffer.offsets if o <= self.n_trainable]
+
         class View:  # what an optimizer needs to know of the parameters it updates
             size, dtype = self.n_trainable, self.dtype
+        View.offsets = offsets  # boundaries of the trainable weights (for clipnorm)
         return View
 
     # -- the two passes -------------------------------------------------------------------
@@ -282,6 +287,7 @@ class Model:
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
                     logs.update(self._evaluate_logs(*validation_data,
                                                     validation_batch_size or batch_size, "val_"))
+                self.epochs_trained = epoch + 1  # before the callbacks: a checkpoint records it
                 callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
@@ -341,6 +347,28 @@ class Model:
         if bar:
             bar.update(steps, finalize=True)
         return out
+
+    # -- saving (see numpynn.saving) -------------------------------------------------------
+    def save(self, filepath, overwrite=True):
+        """Save architecture, weights, compile settings, optimizer and training state to one
+        file (atomically). Any name works; ``.keras`` or ``.npnn`` is advised."""
+        from numpynn import saving
+        saving.save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Save only the weights, as an ``.npz`` file (``.weights.npz`` advised)."""
+        from numpynn import saving
+        saving.save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath):
+        """Load weights from ``save_weights``'s ``.npz`` or from a whole model file."""
+        from numpynn import saving
+        saving.load_weights(self, filepath)
+
+    def to_json(self, **kwargs):
+        """The architecture (no weights) as a JSON string; see ``models.model_from_json``."""
+        from numpynn import saving
+        return saving.model_to_json(self, **kwargs)
 
     # -- weights and description ----------------------------------------------------------
     def _build_if_possible(self):

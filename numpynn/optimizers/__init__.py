@@ -1,12 +1,19 @@
 """Optimizers: how the gradients found by backpropagation change the weights."""
 from numpynn import registry
+from numpynn.optimizers import schedules
+from numpynn.optimizers.adadelta import Adadelta
+from numpynn.optimizers.adagrad import Adagrad
 from numpynn.optimizers.adam import Adam
+from numpynn.optimizers.adamax import Adamax
+from numpynn.optimizers.adamw import AdamW
 from numpynn.optimizers.base import Optimizer
+from numpynn.optimizers.nadam import Nadam
 from numpynn.optimizers.rmsprop import RMSprop
 from numpynn.optimizers.sgd import SGD
 
-ALL = {cls.__name__: cls for cls in (SGD, Adam, RMSprop)}
-ALIASES = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+ALL = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam,
+                                     Adamax)}
+ALIASES = {name.lower(): cls for name, cls in ALL.items()}
 
 
 def get(identifier):
@@ -14,10 +21,19 @@ def get(identifier):
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, str):
-        return registry.lookup(identifier.lower() if identifier.lower() in ALIASES else identifier,
-                               "optimizer", {**ALIASES, **ALL})()
-    return registry.deserialize(identifier, "optimizer", ALL)
+        key = identifier.lower() if identifier.lower() in ALIASES else identifier
+        return registry.lookup(key, "optimizer", {**ALIASES, **ALL})()
+    return deserialize(identifier)
 
 
 def serialize(optimizer):
     return registry.serialize(optimizer)
+
+
+def deserialize(config, custom_objects=None):
+    """An optimizer from ``serialize``'s output; a learning-rate schedule inside it is
+    rebuilt too."""
+    if isinstance(config, dict) and "class_name" in config:
+        cls = registry.lookup(config["class_name"], "optimizer", ALL, custom_objects)
+        return cls.from_config(config.get("config", {}), custom_objects)
+    return registry.deserialize(config, "optimizer", ALL, custom_objects)

@@ -1,53 +1,85 @@
-"""``Adam``: adaptive moment estimation (Kingma & Ba, 2014)."""
+"""``Adam``: adaptive moment estimation (Kingma & Ba, 2014), with the AMSGrad variant."""
+import math
+
 import numpy as np
 
-from numpynn.optimizers.base import Optimizer
+from numpynn.optimizers.base import Optimizer, check_range
+
+
+def check_betas(beta_1, beta_2, epsilon):
+    """Validated ``(beta_1, beta_2, epsilon)`` of the Adam family."""
+    return (check_range("beta_1", beta_1, 0.0, 1.0), check_range("beta_2", beta_2, 0.0, 1.0),
+            check_range("epsilon", epsilon))
+
+
+def update_first_moment(m, grads, beta_1, tmp):
+    """``m <- m + (1 - beta_1) (g - m)`` in place (``tmp`` is overwritten)."""
+    np.subtract(grads, m, out=tmp)
+    tmp *= 1 - beta_1
+    m += tmp
+
+
+def update_second_moment(v, grads, beta_2, tmp):
+    """``v <- v + (1 - beta_2) (g^2 - v)`` in place (``tmp`` is overwritten)."""
+    np.multiply(grads, grads, out=tmp)
+    tmp -= v
+    tmp *= 1 - beta_2
+    v += tmp
 
 
 class Adam(Optimizer):
-    """Adam, in Keras' form. With g the gradient and t the step number (1, 2, ...):
+    """Adam. With g the gradient and t the step number (1, 2, ...):
 
         m <- m + (1 - b1) (g - m)
         v <- v + (1 - b2) (g^2 - v)
-        w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+        amsgrad:  v_max <- max(v_max, v), used in place of v below
+        keras:  w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+        torch:  w <- w - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+
+    Keras adds epsilon to the uncorrected sqrt(v) (the paper's "epsilon hat"); PyTorch adds
+    it after the bias correction, and its default epsilon is 1e-8.
 
     Args:
         learning_rate: defaults to `0.001`.
         beta_1: decay of the first moment, in [0, 1). Defaults to `0.9`.
         beta_2: decay of the second moment, in [0, 1). Defaults to `0.999`.
-        epsilon: defaults to `1e-7`.
+        epsilon: >= 0. Defaults to `1e-7`.
+        amsgrad: use the running maximum of v (Reddi et al., 2018). Defaults to `False`.
+        **kwargs: see ``Optimizer``.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        for name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
-            if not 0 <= value < 1:
-                raise ValueError(f"{name} must be in [0, 1), got {value}.")
-        if epsilon < 0:
-            raise ValueError(f"epsilon must be >= 0, got {epsilon}.")
-        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
+        self.beta_1, self.beta_2, self.epsilon = check_betas(beta_1, beta_2, epsilon)
+        self.amsgrad = bool(amsgrad)
 
     def build_slots(self):
         self.add_slot("m")
-        self.add_slot("v")
+        self.add_slot("v", signed=False)
+        if self.amsgrad:
+            self.add_slot("v_max", signed=False)
 
     def update_step(self, params, grads, lr):
         m, v, tmp = self.slots["m"], self.slots["v"], self._scratch
         t = self.iterations + 1
-        lr_t = lr * np.sqrt(1 - self.beta_2 ** t) / (1 - self.beta_1 ** t)
-        np.subtract(grads, m, out=tmp)
-        tmp *= 1 - self.beta_1
-        m += tmp
-        np.multiply(grads, grads, out=tmp)
-        tmp -= v
-        tmp *= 1 - self.beta_2
-        v += tmp
+        correction_1, correction_2 = 1 - self.beta_1 ** t, 1 - self.beta_2 ** t
+        update_first_moment(m, grads, self.beta_1, tmp)
+        update_second_moment(v, grads, self.beta_2, tmp)
+        if self.amsgrad:
+            v = np.maximum(self.slots["v_max"], v, out=self.slots["v_max"])
         np.sqrt(v, out=tmp)
-        tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr_t
+        if self.torch:
+            tmp *= 1 / math.sqrt(correction_2)
+            tmp += self.epsilon
+            np.divide(m, tmp, out=tmp)
+            tmp *= lr / correction_1
+        else:
+            tmp += self.epsilon
+            np.divide(m, tmp, out=tmp)
+            tmp *= lr * math.sqrt(correction_2) / correction_1
         params -= tmp
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
+                "epsilon": self.epsilon, "amsgrad": self.amsgrad}

@@ -7,45 +7,161 @@ in flat arrays of the same size, so one step is a few in-place vectorised operat
     optimizer.build(buffer)            # once: allocate slots parallel to the parameters
     optimizer.apply(params, grads)     # every step: params -= update(grads)
 
-A subclass writes only ``build_slots`` and ``update_step(params, grads, lr)``. In
-``update_step``, ``self.iterations`` is the number of steps already taken (0 at the first).
+One ``apply`` does, in Keras' order:
+
+    1. clip the gradients (``clipnorm`` per weight, ``clipvalue``, or ``global_clipnorm``);
+    2. weight decay: ``w <- w - lr wd w`` (decoupled; Keras), or ``g <- g + wd w`` (L2 added
+       to the gradient; PyTorch's ``weight_decay`` for all but AdamW);
+    3. ``update_step(params, grads, lr)``, the rule written in each subclass' docstring;
+    4. flush state values smaller than the dtype's smallest normal number to zero (below);
+    5. ``iterations += 1``.
+
+Two conventions. ``convention="keras"`` (the default) follows Keras 3 exactly;
+``convention="torch"`` follows ``torch.optim`` where the formulas differ (epsilon outside the
+square root, momentum buffers without the learning rate, Adam's epsilon added after the bias
+correction, weight decay as an L2 term). Hyperparameter defaults are Keras' in both: pass
+PyTorch's values (e.g. ``epsilon=1e-8``) to reproduce a PyTorch run.
+
+Subnormal numbers: a weight whose gradient is zero for good (say a first-layer weight of an
+always-black border pixel) sees its momentum or velocity decay geometrically into the
+subnormal range, where it stays stuck at the smallest subnormal and where arithmetic can be
+10-100x slower (on CPUs that handle subnormals in microcode). After every step, one eighth of
+each slot (a different eighth each time) is scanned and values below ``np.finfo(dtype).tiny``
+(1.2e-38 in float32) are set to zero, so no value stays subnormal for more than
+``FLUSH_PERIOD`` = 8 steps, at an eighth of the cost of scanning everything every step. The
+values flushed are far below any epsilon, so results are unchanged.
+
+A subclass writes ``build_slots`` (calls to ``add_slot``) and ``update_step``. In
+``update_step``, ``self.iterations`` is the number of steps already taken (0 at the first), and
+``self._scratch`` (plus ``self._scratch2`` when the class sets ``scratch_buffers = 2``) are
+parameter-sized buffers it may overwrite.
 """
+import math
+import numbers
+
 import numpy as np
 
-from numpynn import backend
+from numpynn import registry
+
+CONVENTIONS = ("keras", "torch")
+FLUSH_PERIOD = 8  # every state value is checked for subnormals once every 8 steps
+
+
+def check_range(name, value, low=0.0, high=math.inf, low_closed=True, high_closed=False):
+    """``float(value)``, or a ``ValueError`` naming the argument and its allowed interval."""
+    interval = f"{'[' if low_closed else '('}{low:g}, {high:g}{']' if high_closed else ')'}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"`{name}` must be a number in {interval}, got {value!r}.")
+    value = float(value)
+    above = value >= low if low_closed else value > low
+    below = value <= high if high_closed else value < high
+    if not (above and below):  # also catches NaN
+        raise ValueError(f"`{name}` must be in {interval}, got {value!r}.")
+    return value
+
+
+def check_optional(name, value, low=0.0, low_closed=False):
+    """Like ``check_range`` on [low or (low, inf), but ``None`` passes through."""
+    return None if value is None else check_range(name, value, low, low_closed=low_closed)
 
 
 class Optimizer:
     """Base class of optimizers.
 
     Args:
-        learning_rate: a float, or a schedule called with the step number. Must be >= 0.
+        learning_rate: a float >= 0, or a schedule (see ``numpynn.optimizers.schedules``)
+            called with the step number. Defaults to `0.001`.
+        weight_decay: if set, weights decay by ``lr * weight_decay * w`` before each update
+            (``convention="torch"``: ``weight_decay * w`` is added to the gradient, except in
+            AdamW). Defaults to `None`.
+        clipnorm: if set, each weight's gradient is rescaled so that its L2 norm is at most
+            this. Defaults to `None`.
+        clipvalue: if set, gradients are clipped to ``[-clipvalue, clipvalue]``.
+            Defaults to `None`.
+        global_clipnorm: if set, all gradients are rescaled together so that their joint L2
+            norm is at most this. Defaults to `None`.
+        convention: `"keras"` or `"torch"`: whose formulas to follow where they differ.
+            Defaults to `"keras"`.
         name: defaults to the snake-case class name.
     """
 
-    def __init__(self, learning_rate=0.001, name=None):
-        if not callable(learning_rate) and (learning_rate is None or learning_rate < 0):
-            raise ValueError(f"learning_rate must be >= 0, got {learning_rate!r}.")
-        self.learning_rate = learning_rate if callable(learning_rate) else float(learning_rate)
-        self.name = name or backend.to_snake_case(type(self).__name__)
+    scratch_buffers = 1
+    decoupled_weight_decay = None  # None: Keras' decoupled form, or L2 under "torch"
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, convention="keras", name=None):
+        self.learning_rate = learning_rate
+        self.weight_decay = check_optional("weight_decay", weight_decay, low_closed=True)
+        self.clipnorm = check_optional("clipnorm", clipnorm)
+        self.clipvalue = check_optional("clipvalue", clipvalue)
+        self.global_clipnorm = check_optional("global_clipnorm", global_clipnorm)
+        if sum(c is not None for c in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be "
+                             f"set, got clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                             f"global_clipnorm={global_clipnorm}.")
+        if convention not in CONVENTIONS:
+            raise ValueError(f"`convention` must be one of {CONVENTIONS}, got {convention!r}.")
+        self.convention = convention
+        self.name = name or type(self).__name__.lower()  # Keras: "adam", "rmsprop", ...
         self.iterations = 0
         self.built = False
         self.slots = {}
 
+    @property
+    def torch(self):
+        return self.convention == "torch"
+
+    # -- learning rate --------------------------------------------------------------------
+    @property
+    def learning_rate(self):
+        """The learning rate of the next step (a schedule is evaluated at ``iterations``).
+
+        Assigning a float changes it (what ``LearningRateScheduler`` does)."""
+        return self.current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if getattr(self, "_learning_rate", None) is not None and callable(self._learning_rate):
+            raise TypeError("This optimizer was created with a learning-rate schedule, so its "
+                            "learning rate cannot be set to a float.")
+        self._learning_rate = value if callable(value) else check_range("learning_rate", value)
+
+    def current_learning_rate(self):
+        if callable(self._learning_rate):
+            return float(self._learning_rate(self.iterations))
+        return self._learning_rate
+
     # -- state ----------------------------------------------------------------------------
     def build(self, buffer):
-        """Allocate state for a parameter buffer with ``buffer.size`` entries."""
+        """Allocate state for the trainable parameters ``buffer``: anything with ``size``
+        and ``dtype`` (a flat array works), and optionally ``offsets``, the boundaries of
+        the individual weights in the flat buffer (needed by ``clipnorm``)."""
         self.size, self.dtype = int(buffer.size), np.dtype(buffer.dtype)
-        self.slots = {}
+        offsets = getattr(buffer, "offsets", None)
+        offsets = [0, self.size] if offsets is None else [int(o) for o in offsets]
+        if offsets[0] != 0 or offsets[-1] != self.size or np.any(np.diff(offsets) < 0):
+            raise ValueError(f"offsets must rise from 0 to {self.size}, got {offsets}.")
+        self.segments = [(a, b) for a, b in zip(offsets[:-1], offsets[1:]) if b > a]
+        self.slots, self._signed = {}, {}
+        self.iterations = 0
         self._scratch = np.empty(self.size, dtype=self.dtype)
+        self._scratch2 = np.empty(self.size, dtype=self.dtype) if self.scratch_buffers > 1 else None
+        self._keep = np.empty(-(-self.size // FLUSH_PERIOD), dtype=bool)
+        self._tiny = np.finfo(self.dtype).tiny
+        needs_work = (self.clipnorm or self.clipvalue or self.global_clipnorm
+                      or (self.weight_decay and not self._decoupled()))
+        self._work = np.empty(self.size, dtype=self.dtype) if needs_work else None
         self.build_slots()
         self.built = True
 
     def build_slots(self):
         """Create state arrays with ``add_slot``; none by default."""
 
-    def add_slot(self, name, fill=0.0):
+    def add_slot(self, name, fill=0.0, signed=True):
+        """A state array parallel to the parameters; ``signed=False`` for slots that are
+        never negative (their subnormal flush is one pass cheaper)."""
         self.slots[name] = np.full(self.size, fill, dtype=self.dtype)
+        self._signed[name] = signed
         return self.slots[name]
 
     def get_state(self):
@@ -54,37 +170,98 @@ class Optimizer:
 
     def set_state(self, state):
         """Restore ``get_state()``'s output exactly (the optimizer must be built)."""
-        self.iterations = int(state["iterations"])
+        if not self.built:
+            raise RuntimeError("Build the optimizer (or compile and build the model) before "
+                               "set_state().")
+        missing = [k for k in ("iterations", *self.slots) if k not in state]
+        if missing:
+            raise ValueError(f"Optimizer state lacks {missing}.")
         for name, slot in self.slots.items():
             value = np.asarray(state[name])
             if value.shape != slot.shape:
                 raise ValueError(f"Optimizer slot {name!r} has shape {slot.shape}, "
                                  f"got {value.shape}.")
             slot[...] = value
+        self.iterations = int(state["iterations"])
 
     # -- the step -------------------------------------------------------------------------
-    def current_learning_rate(self):
-        """The learning rate of the next step (a schedule is called with ``iterations``)."""
-        if callable(self.learning_rate):
-            return float(self.learning_rate(self.iterations))
-        return self.learning_rate
-
     def apply(self, params, grads):
-        """One update of the flat ``params`` in place, from the flat ``grads``."""
-        self.update_step(params, grads, self.current_learning_rate())
+        """One update of the flat ``params`` in place, from the flat ``grads`` (which are
+        left untouched)."""
+        if not self.built:
+            self.build(params)
+        lr = self.current_learning_rate()
+        grads = self._clip(grads)
+        if self.weight_decay:
+            if self._decoupled():
+                params *= 1.0 - lr * self.weight_decay
+            else:
+                if grads is not self._work:
+                    self._work[...] = grads
+                    grads = self._work
+                np.multiply(params, self.weight_decay, out=self._scratch)
+                grads += self._scratch
+        self.update_step(params, grads, lr)
+        self._flush_subnormals()
         self.iterations += 1
 
     def update_step(self, params, grads, lr):
         raise NotImplementedError
 
+    def _decoupled(self):
+        if self.decoupled_weight_decay is not None:
+            return self.decoupled_weight_decay
+        return not self.torch
+
+    def _clip(self, grads):
+        """The clipped gradients: ``grads`` itself when nothing changes, else ``self._work``."""
+        work = self._work
+        if self.clipvalue:
+            return np.clip(grads, -self.clipvalue, self.clipvalue, out=work)
+        if self.global_clipnorm:
+            norm = math.sqrt(float(np.dot(grads, grads)))
+            scale = self.global_clipnorm / max(norm, self.global_clipnorm)
+            return grads if scale == 1.0 else np.multiply(grads, scale, out=work)
+        if self.clipnorm:
+            work[...] = grads
+            for a, b in self.segments:
+                norm = math.sqrt(float(np.dot(grads[a:b], grads[a:b])))
+                if norm > self.clipnorm:
+                    work[a:b] *= self.clipnorm / norm
+            return work
+        return grads
+
+    def _flush_subnormals(self):
+        """``slot *= (|slot| >= tiny)`` on one ``FLUSH_PERIOD``-th of every slot, a different
+        part each step: values below the smallest normal number become zero within
+        ``FLUSH_PERIOD`` steps (see the module docstring). Fast vectorised passes into
+        preallocated buffers; NaN stays NaN."""
+        part = self.iterations % FLUSH_PERIOD
+        lo, hi = self.size * part // FLUSH_PERIOD, self.size * (part + 1) // FLUSH_PERIOD
+        keep, scratch = self._keep[:hi - lo], self._scratch[lo:hi]
+        for name, slot in self.slots.items():
+            slot = slot[lo:hi]
+            if self._signed[name]:
+                np.abs(slot, out=scratch)
+                np.greater_equal(scratch, self._tiny, out=keep)
+            else:
+                np.greater_equal(slot, self._tiny, out=keep)
+            np.multiply(slot, keep, out=slot)
+
     # -- serialisation --------------------------------------------------------------------
     def get_config(self):
-        lr = self.learning_rate
-        if callable(lr):
-            from numpynn import registry
-            lr = registry.serialize(lr)
-        return {"name": self.name, "learning_rate": lr}
+        lr = self._learning_rate
+        return {"name": self.name,
+                "learning_rate": registry.serialize(lr) if callable(lr) else lr,
+                "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
+                "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "convention": self.convention}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from numpynn.optimizers import schedules
+            config["learning_rate"] = schedules.deserialize(config["learning_rate"],
+                                                            custom_objects)
         return cls(**config)

@@ -1,27 +1,35 @@
 """``SGD``: (stochastic) gradient descent, with optional momentum and Nesterov momentum."""
-from numpynn.optimizers.base import Optimizer
+import numpy as np
+
+from numpynn.optimizers.base import Optimizer, check_range
 
 
 class SGD(Optimizer):
     """Gradient descent. Whether it is full-batch GD or mini-batch SGD is chosen by the batch
     size given to ``fit``, not here.
 
-    Update rule (Keras' form), g the gradient, lr the learning rate, mu the momentum:
-        plain:     w <- w - lr g
-        momentum:  v <- mu v - lr g;   w <- w + v
-        nesterov:  v <- mu v - lr g;   w <- w + mu v - lr g
+    Update rule, g the gradient, lr the learning rate, mu the momentum:
+
+        plain:      w <- w - lr g
+        keras:      v <- mu v - lr g;   w <- w + v                (momentum)
+                                        w <- w + mu v - lr g      (nesterov)
+        torch:      b <- mu b + g;      w <- w - lr b             (momentum)
+                                        w <- w - lr (g + mu b)    (nesterov)
+
+    With a constant learning rate the two forms are the same (v = -lr b); they differ when
+    the learning rate changes during training, because Keras' velocity remembers past rates.
 
     Args:
         learning_rate: defaults to `0.01`.
         momentum: in [0, 1). Defaults to `0.0`.
         nesterov: defaults to `False`.
+        **kwargs: ``weight_decay``, ``clipnorm``, ``clipvalue``, ``global_clipnorm``,
+            ``convention``, ``name`` (see ``Optimizer``).
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum}.")
-        self.momentum = float(momentum)
+        self.momentum = check_range("momentum", momentum, 0.0, 1.0)
         self.nesterov = bool(nesterov)
 
     def build_slots(self):
@@ -31,22 +39,30 @@ class SGD(Optimizer):
     def update_step(self, params, grads, lr):
         step = self._scratch
         if not self.momentum:
-            step[...] = grads
-            step *= lr
+            np.multiply(grads, lr, out=step)
             params -= step
-            return
-        v = self.slots["momentum"]
-        v *= self.momentum
-        step[...] = grads
-        step *= lr
-        v -= step
-        if self.nesterov:
+        elif self.torch:
+            b = self.slots["momentum"]
+            b *= self.momentum
+            b += grads
+            if self.nesterov:
+                np.multiply(b, self.momentum, out=step)
+                step += grads
+                step *= lr
+            else:
+                np.multiply(b, lr, out=step)
             params -= step
-            step[...] = v
-            step *= self.momentum
-            params += step
         else:
-            params += v
+            v = self.slots["momentum"]
+            v *= self.momentum
+            np.multiply(grads, lr, out=step)
+            v -= step
+            if self.nesterov:
+                params -= step
+                np.multiply(v, self.momentum, out=step)
+                params += step
+            else:
+                params += v
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

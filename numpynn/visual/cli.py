@@ -11,7 +11,6 @@
 """
 import argparse
 import sys
-import tempfile
 
 from numpynn import datasets
 from numpynn.visual import activations, gradients, history, optimizer_race, predictions
@@ -67,11 +66,7 @@ def _load_images(data_dir, fashion):
     """Fashion-MNIST (or MNIST) from ``data_dir`` (whole files or ``.part-NN`` pieces), else
     from the usual places (``numpynn.datasets``: environment variable, cache, download)."""
     module = datasets.fashion_mnist if fashion else datasets.mnist
-    if data_dir is None:
-        return module.load_data()
-    with tempfile.TemporaryDirectory() as joined:
-        datasets.join_parts(data_dir, joined)
-        return module.load_data(path=joined)
+    return module.load_data(path=data_dir)
 
 
 def _predictions(args):

@@ -103,6 +103,14 @@ SURFACES = {
 
 #: Optimizers from other modules of ``numpynn.optimizers`` joined to the race when they exist.
 ADAPTIVE_EXTRAS = ("Adagrad", "Adadelta", "Adamax", "Nadam", "AdamW", "Lion")
+#: Their arguments, given the surface's adaptive learning rate (default: ``learning_rate=lr``).
+#: Adagrad's steps shrink like 1/sqrt(t), and Adadelta's start near sqrt(epsilon) whatever
+#: the learning rate, so both need more to finish a race.
+EXTRA_ARGUMENTS = {
+    "Adagrad": lambda lr: {"learning_rate": 10 * lr},
+    "Adadelta": lambda lr: {"learning_rate": 1.0, "epsilon": 1e-3},
+    "Adamax": lambda lr: {"learning_rate": 2 * lr},
+}
 
 
 def get_surface(surface):
@@ -134,7 +142,8 @@ def default_optimizers(surface, noise=0.0):
     for name in ADAPTIVE_EXTRAS:
         cls = getattr(optimizers, name, None)
         if cls is not None:
-            racers.append(cls(learning_rate=surface.adaptive_lr))
+            arguments = EXTRA_ARGUMENTS.get(name, lambda lr: {"learning_rate": lr})
+            racers.append(cls(**arguments(surface.adaptive_lr)))
     lineup = [(label_of(opt), opt, 0.0) for opt in racers]
     if noise:
         lineup.insert(1, (f"SGD + noise {noise:g}", optimizers.SGD(surface.lr), float(noise)))

@@ -1,0 +1,93 @@
+"""Time one optimizer step over a flat float32 buffer, next to torch.optim (foreach=True).
+
+    PYTHONPATH=. python benchmarks/optimizer_step.py [--size 500000] [--repeat 200]
+
+Columns: numpynn's step time, the part of it spent flushing subnormal state to zero, the time
+of a step without the flush when half of the state is subnormal (what the flush prevents), and
+torch.optim's step time with the ratio numpynn / torch (when PyTorch is installed).
+"""
+import argparse
+import time
+
+import numpy as np
+
+from numpynn import optimizers
+
+CASES = [
+    ("SGD", {"learning_rate": 0.01}, "SGD", {"lr": 0.01}),
+    ("SGD momentum", {"learning_rate": 0.01, "momentum": 0.9},
+     "SGD", {"lr": 0.01, "momentum": 0.9}),
+    ("Adagrad", {}, "Adagrad", {}),
+    ("Adadelta", {}, "Adadelta", {}),
+    ("RMSprop", {}, "RMSprop", {}),
+    ("Adam", {}, "Adam", {}),
+    ("AdamW", {}, "AdamW", {}),
+    ("Nadam", {}, "NAdam", {}),
+    ("Adamax", {}, "Adamax", {}),
+]
+
+
+def best_time(step, repeat):
+    """Fastest seconds of ``step()`` over ``repeat`` calls (robust to a busy machine)."""
+    for _ in range(5):
+        step()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def numpynn_times(class_name, kwargs, size, repeat):
+    rng = np.random.default_rng(0)
+    params = rng.normal(size=size).astype(np.float32)
+    grads = rng.normal(scale=1e-3, size=size).astype(np.float32)
+    optimizer = optimizers.ALL[class_name.split()[0]](**kwargs)
+    optimizer.build(params)
+    with_flush = best_time(lambda: optimizer.apply(params, grads), repeat)
+    flush = best_time(optimizer._flush_subnormals, repeat)
+    # What the flush prevents: state stuck at subnormals for half of the weights.
+    optimizer._flush_subnormals = lambda: None
+    for slot in optimizer.slots.values():
+        slot[: size // 2] = np.float32(1e-45)
+    grads[: size // 2] = 0.0
+    subnormal = best_time(lambda: optimizer.apply(params, grads), max(repeat // 4, 5))
+    return with_flush, flush, subnormal
+
+
+def torch_time(class_name, kwargs, size, repeat):
+    import torch
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(0)
+    param = torch.tensor(rng.normal(size=size).astype(np.float32), requires_grad=True)
+    param.grad = torch.tensor(rng.normal(scale=1e-3, size=size).astype(np.float32))
+    optimizer = getattr(torch.optim, class_name)([param], foreach=True, **kwargs)
+    return best_time(optimizer.step, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=500_000)
+    parser.add_argument("--repeat", type=int, default=200)
+    args = parser.parse_args()
+    try:
+        import torch
+        torch_version = torch.__version__
+    except ImportError:
+        torch_version = None
+    print(f"{args.size} float32 parameters, best of {args.repeat} steps, numpy "
+          f"{np.__version__}" + (f", torch {torch_version} (1 thread)" if torch_version else ""))
+    header = f"{'optimizer':<14}{'numpynn ms':>11}{'flush ms':>10}{'no-flush subnormal ms':>23}"
+    print(header + (f"{'torch ms':>10}{'ratio':>8}" if torch_version else ""))
+    for name, kwargs, torch_class, torch_kwargs in CASES:
+        step, flush, subnormal = numpynn_times(name, kwargs, args.size, args.repeat)
+        line = f"{name:<14}{step * 1e3:>11.3f}{flush * 1e3:>10.3f}{subnormal * 1e3:>23.3f}"
+        if torch_version:
+            reference = torch_time(torch_class, torch_kwargs, args.size, args.repeat)
+            line += f"{reference * 1e3:>10.3f}{step / reference:>8.2f}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

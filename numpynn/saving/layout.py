@@ -1,0 +1,48 @@
+"""The model file layout: one zip archive (any name; ``.keras`` or ``.npnn`` recommended).
+
+=================  =============================================================
+``metadata.json``  format name and version, numpynn/NumPy/Python versions, date
+``config.json``    the architecture: ``{"class_name": "Sequential", "config": ...}``
+``compile.json``   optimizer config, loss config and metric names (``null`` if the
+                   model was not compiled)
+``weights.npz``    every weight as ``layers/<layer index>/<weight index>.npy``
+``optimizer.npz``  the optimizer's slot arrays (momentum, ``m``, ``v``...), if built
+``training.json``  ``epochs_trained``, optimizer ``iterations`` and the random
+                   generator states needed to resume training bit for bit
+=================  =============================================================
+
+``save_weights`` writes only the ``weights.npz`` part, as a plain ``.npz`` file.
+"""
+import datetime
+import platform
+
+import numpy as np
+
+FORMAT = "numpynn.model"
+VERSION = 1
+METADATA = "metadata.json"
+CONFIG = "config.json"
+COMPILE = "compile.json"
+WEIGHTS = "weights.npz"
+OPTIMIZER = "optimizer.npz"
+TRAINING = "training.json"
+
+
+def metadata():
+    """What wrote the file, and when."""
+    from numpynn import __version__
+    return {"format": FORMAT, "format_version": VERSION, "numpynn_version": __version__,
+            "numpy_version": np.__version__, "python_version": platform.python_version(),
+            "date_saved": datetime.datetime.now(datetime.timezone.utc).isoformat(
+                timespec="seconds")}
+
+
+def weight_manifest(model):
+    """``[(key, "layer/weight", array)]`` for every weight, in ``model.get_weights()`` order.
+
+    Keys are positional (``layers/2/0``) so that weights load into a rebuilt model whose
+    automatic layer names differ (``dense_4`` instead of ``dense``), as in Keras.
+    """
+    return [(f"layers/{i}/{j}", f"{layer.name}/{name}", array)
+            for i, layer in enumerate(model.layers)
+            for j, (name, array) in enumerate(layer.named_weights())]
