@@ -79,6 +79,9 @@ def run_job(job, data=None):
 
 
 def worker(job):
+    if job["workload"] == "peak":
+        print("RESULT " + json.dumps({"gflops": matmul_peak_gflops()}))
+        return
     result = run_job(job)
     result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
@@ -287,9 +290,10 @@ def main(argv=None):
         return worker(json.loads(args.worker))
     if args.quick:
         args.repeats, args.epochs = 1, 2
-    peak = matmul_peak_gflops()
-    names, libraries, results, sizes = measure(args)
     env = worker_env(args.unset_openblas_env, args.threads)
+    # measured in a worker, so with the workers' thread count and environment
+    peak = run_worker({"library": "numpy", "workload": "peak"}, env, args.timeout)["gflops"]
+    names, libraries, results, sizes = measure(args)
     blas = next((r["blas"] for (w, lib), rs in results.items() for r in rs
                  if lib == "numpynn" and "blas" in r), None)
     print("\n".join(machine_lines(peak, args, env)))
