@@ -273,3 +273,13 @@ def test_sequential_add_pop_and_config_roundtrip():
     assert [type(l) for l in clone.layers] == [layers.Dense, layers.Dense]
     assert clone.get_config() == model.get_config()
     assert clone.input_shape == (None, 5)
+
+
+def test_history_records_what_callbacks_add_to_the_logs():
+    """As in Keras, History runs after the user's callbacks (e.g. the learning rate)."""
+    x, y = blobs(n=64)
+    model = classifier()
+    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    scheduler = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
+    history = model.fit(x, y, epochs=3, callbacks=[scheduler], verbose=0)
+    assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])

@@ -257,7 +257,9 @@ class Model:
         verbose = _resolve_verbose(verbose)
         steps = -(-len(x) // batch_size)
         history = History()
-        cbs = [history] + list(callbacks or [])
+        # Keras' order: the user's callbacks first, so that History records what they add to
+        # the logs (e.g. ReduceLROnPlateau's learning_rate), then the progress bar.
+        cbs = list(callbacks or []) + [history]
         if verbose:
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
