@@ -9,10 +9,9 @@ import threading
 import numpy as np
 import pytest
 
-from numpynn.datasets import DatasetError, fashion_mnist, mnist, write_idx
+from numpynn.datasets import DatasetError, write_idx
 from numpynn.datasets.download import ProgressBar, cache_dir, download
 
-MODULES = {"fashion-mnist": fashion_mnist, "mnist": mnist}
 FILES = (
     "train-images-idx3-ubyte.gz",
     "train-labels-idx1-ubyte.gz",
@@ -21,20 +20,7 @@ FILES = (
 )
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    for name in ("NUMPYNN_FASHION_MNIST_DIR", "NUMPYNN_MNIST_DIR", "NUMPYNN_DATASETS_MIRROR"):
-        monkeypatch.delenv(name, raising=False)
-    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NUMPYNN_HOME", str(tmp_path / "home"))
-    for module in MODULES.values():
-        monkeypatch.setattr(module, "MIRRORS", [])
-
-
-@pytest.fixture(params=MODULES)
-def dataset(request):
-    return request.param, MODULES[request.param]
+pytestmark = pytest.mark.usefixtures("isolated_datasets")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -10,23 +10,10 @@ import pytest
 from numpynn.datasets import DatasetError, fashion_mnist, mnist, write_idx
 from numpynn.datasets.download import cache_dir
 
-MODULES = {"fashion-mnist": fashion_mnist, "mnist": mnist}
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
 
-@pytest.fixture(autouse=True)
-def offline_and_isolated(tmp_path, monkeypatch):
-    for name in ("NUMPYNN_FASHION_MNIST_DIR", "NUMPYNN_MNIST_DIR", "NUMPYNN_DATASETS_MIRROR"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NUMPYNN_HOME", str(tmp_path / "home"))
-    for module in MODULES.values():
-        monkeypatch.setattr(module, "MIRRORS", [])
-
-
-@pytest.fixture(params=MODULES)
-def dataset(request):
-    """(cache folder name, module) of each IDX data set."""
-    return request.param, MODULES[request.param]
+pytestmark = pytest.mark.usefixtures("isolated_datasets")
 
 
 def make_files(folder, seed=0, n_train=20, n_test=10, compress=True):
