@@ -33,6 +33,11 @@ class Initializer:
     def from_config(cls, config):
         return cls(**config)
 
+    def _generator(self):
+        """The global generator, or a fresh one from this initializer's own ``seed``."""
+        seed = getattr(self, "seed", None)
+        return backend.rng() if seed is None else np.random.default_rng(seed)
+
 
 class Zeros(Initializer):
     def __call__(self, shape, dtype=None):
@@ -60,7 +65,7 @@ class RandomUniform(Initializer):
         self.minval, self.maxval, self.seed = minval, maxval, seed
 
     def __call__(self, shape, dtype=None):
-        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        rng = self._generator()
         return rng.uniform(self.minval, self.maxval, size=shape).astype(dtype or backend.floatx())
 
     def get_config(self):
@@ -72,7 +77,7 @@ class RandomNormal(Initializer):
         self.mean, self.stddev, self.seed = mean, stddev, seed
 
     def __call__(self, shape, dtype=None):
-        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        rng = self._generator()
         return rng.normal(self.mean, self.stddev, size=shape).astype(dtype or backend.floatx())
 
     def get_config(self):
@@ -98,7 +103,7 @@ class VarianceScaling(Initializer):
         fan_in, fan_out = _fans(shape)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
-        rng = backend.rng() if self.seed is None else np.random.default_rng(self.seed)
+        rng = self._generator()
         if self.distribution == "uniform":
             limit = np.sqrt(3.0 * variance)
             values = rng.uniform(-limit, limit, size=shape)
