@@ -34,6 +34,7 @@ class Model:
         self.compiled = False
         self.optimizer = None
         self.loss = None
+        self.metrics = None  # made from the compile settings once the output shape is known
         self.stop_training = False
         self.history = None
         self.buffer = None
@@ -69,6 +70,7 @@ class Model:
             shape = layer.build_for(shape)
         self.output_shape = shape
         self._make_buffer()
+        self.metrics = None  # "accuracy" and the fused gradient depend on the output layer
         self.built = True
 
     def _make_buffer(self):
@@ -99,10 +101,12 @@ class Model:
             self._make_buffer()
 
     def _ensure_optimizer(self):
-        """(Re)build the optimizer's state when it does not match the trainable parameters."""
+        """(Re)build the optimizer's state when it does not match the trainable parameters,
+        and the metrics once per compile and build."""
         if not self.optimizer.built or self.optimizer.size != self.n_trainable:
             self.optimizer.build(self._trainable_view())
-        self._prepare_metrics()
+        if self.metrics is None:
+            self._prepare_metrics()
 
     def _trainable_view(self):
         offsets = [int(o) for o in self.buffer.offsets if o <= self.n_trainable]
@@ -156,6 +160,7 @@ class Model:
         self.optimizer = optimizers.get(optimizer)
         self.loss = losses.get(loss)
         self._metric_specs = list(metrics or [])
+        self.metrics = None
         self.compiled = True
         self._build_if_possible()
         if self.built:
@@ -407,7 +412,7 @@ class Model:
 
     @property
     def metrics_names(self):
-        return ["loss"] + [m.name for m in getattr(self, "metrics", [])]
+        return ["loss"] + [m.name for m in self.metrics or []]
 
     def summary(self, print_fn=None):
         """Print the layer table: name (type), output shape, parameter count."""
