@@ -38,8 +38,8 @@ class GradientCheckResult:
 
 
 def _float64_layer(layer):
-    clone = type(layer).from_config({**layer.get_config(), "dtype": "float64"})
-    return clone
+    """A copy of ``layer`` (same config, not yet built) with float64 weights."""
+    return type(layer).from_config({**layer.get_config(), "dtype": "float64"})
 
 
 def _fix_randomness(layers, seed):
