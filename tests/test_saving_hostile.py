@@ -147,8 +147,8 @@ def test_wrong_weight_arrays(tmp_path, array, message):
 
 
 def test_wrong_optimizer_slot(tmp_path):
-    with pytest.raises(ModelFileError, match="array 'm' has shape"):
-        _load(_replace_array("optimizer.npz", "m", np.zeros(3, "float32")), tmp_path)
+    with pytest.raises(ModelFileError, match="array 'm_sum' has shape"):
+        _load(_replace_array("optimizer.npz", "m_sum", np.zeros(3, "float32")), tmp_path)
 
 
 def test_extra_array_is_refused(tmp_path):

@@ -30,14 +30,22 @@ def update_second_moment(v, grads, beta_2, tmp):
 class Adam(Optimizer):
     """Adam. With g the gradient and t the step number (1, 2, ...):
 
-        m <- m + (1 - b1) (g - m)
-        v <- v + (1 - b2) (g^2 - v)
+        m <- b1 m + (1 - b1) g
+        v <- b2 v + (1 - b2) g^2
         amsgrad:  v_max <- max(v_max, v), used in place of v below
         keras:  w <- w - lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
         torch:  w <- w - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 
     Keras adds epsilon to the uncorrected sqrt(v) (the paper's "epsilon hat"); PyTorch adds
     it after the bias correction, and its default epsilon is 1e-8.
+
+    The state is kept as running sums, ``m_sum = m / (1 - b1)`` and ``v_sum = v / (1 - b2)``,
+    whose updates ``m_sum <- b1 m_sum + g`` and ``v_sum <- b2 v_sum + g^2`` need no
+    multiplication of g; the constant factors move into the scalar step size and epsilon:
+
+        m / (sqrt(v) + eps) = (1 - b1) / sqrt(1 - b2) * m_sum / (sqrt(v_sum) + eps / sqrt(1 - b2))
+
+    That is ten passes over the parameters per step instead of twelve.
 
     Args:
         learning_rate: defaults to `0.001`.
@@ -55,29 +63,34 @@ class Adam(Optimizer):
         self.amsgrad = bool(amsgrad)
 
     def build_slots(self):
-        self.add_slot("m")
-        self.add_slot("v", signed=False)
+        self.add_slot("m_sum")
+        self.add_slot("v_sum", signed=False)
         if self.amsgrad:
-            self.add_slot("v_max", signed=False)
+            self.add_slot("v_sum_max", signed=False)
 
     def update_step(self, params, grads, lr):
-        m, v, tmp = self.slots["m"], self.slots["v"], self._scratch
+        m_sum, v_sum, tmp = self.slots["m_sum"], self.slots["v_sum"], self._scratch
+        b1, b2 = self.beta_1, self.beta_2
         t = self.iterations + 1
-        correction_1, correction_2 = 1 - self.beta_1 ** t, 1 - self.beta_2 ** t
-        update_first_moment(m, grads, self.beta_1, tmp)
-        update_second_moment(v, grads, self.beta_2, tmp)
+        m_sum *= b1
+        m_sum += grads
+        np.multiply(grads, grads, out=tmp)
+        v_sum *= b2
+        v_sum += tmp
         if self.amsgrad:
-            v = np.maximum(self.slots["v_max"], v, out=self.slots["v_max"])
-        np.sqrt(v, out=tmp)
-        if self.torch:
-            tmp *= 1 / math.sqrt(correction_2)
-            tmp += self.epsilon
-            np.divide(m, tmp, out=tmp)
-            tmp *= lr / correction_1
-        else:
-            tmp += self.epsilon
-            np.divide(m, tmp, out=tmp)
-            tmp *= lr * math.sqrt(correction_2) / correction_1
+            v_sum = np.maximum(self.slots["v_sum_max"], v_sum, out=self.slots["v_sum_max"])
+        # m = (1 - b1) m_sum and sqrt(v) = sqrt(1 - b2) sqrt(v_sum): the denominator is
+        # scale (sqrt(v_sum) + eps / scale), with scale > 0 as b2 < 1.
+        if self.torch:  # lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+            scale = math.sqrt((1 - b2) / (1 - b2 ** t))
+            step = lr / (1 - b1 ** t)
+        else:  # lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+            scale = math.sqrt(1 - b2)
+            step = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        np.sqrt(v_sum, out=tmp)
+        tmp += self.epsilon / scale
+        np.divide(m_sum, tmp, out=tmp)
+        tmp *= step * (1 - b1) / scale
         params -= tmp
 
     def get_config(self):
