@@ -263,49 +263,49 @@ class SparseCategoricalCrossentropy(Loss):
         self.from_logits = bool(from_logits)
 
     @staticmethod
-    def _labels(y_true, y_pred):
-        return np.asarray(y_true).reshape(y_pred.shape[:-1]).astype(np.int64)[..., None]
-
-    def _one_hot(self, y_true, y_pred):
-        one_hot = np.zeros(y_pred.shape, dtype=y_pred.dtype)
-        np.put_along_axis(one_hot, self._labels(y_true, y_pred), 1.0, axis=-1)
-        return one_hot
+    def _label_index(y_true, y_pred):
+        """``(rows, labels)``: the index of each sample's label entry in
+        ``y_pred.reshape(-1, classes)``."""
+        labels = np.asarray(y_true).reshape(-1).astype(np.intp, copy=False)
+        return np.arange(labels.size), labels
 
     def __call__(self, y_true, y_pred):
         y_pred = np.asarray(y_pred)
         return float(np.mean(self.call(y_true, y_pred)))
 
     def call(self, y_true, y_pred):
-        labels = self._labels(y_true, y_pred)
+        at_label = self._label_index(y_true, y_pred)
+        rows = y_pred.reshape(-1, y_pred.shape[-1])
         if self.from_logits:
-            log_q = _log_softmax(y_pred)
-        else:
+            log_q = _log_softmax(rows)[at_label]
+        else:  # log(c_label / sum(c)), computed at the label only
             eps = backend.epsilon()
-            clipped = np.clip(y_pred, eps, 1.0 - eps)
-            log_q = np.log(clipped) - np.log(clipped.sum(axis=-1, keepdims=True))
-        return -np.take_along_axis(log_q, labels, axis=-1)[..., 0]
+            clipped = np.clip(rows, eps, 1.0 - eps)
+            log_q = np.log(clipped[at_label]) - np.log(clipped.sum(axis=-1))
+        return -log_q.reshape(y_pred.shape[:-1])
 
     def gradient(self, y_true, y_pred):
-        batch = y_pred.size // y_pred.shape[-1]
+        at_label = self._label_index(y_true, y_pred)
+        rows = y_pred.reshape(-1, y_pred.shape[-1])
+        batch = len(rows)
         if self.from_logits:
-            return (np.exp(_log_softmax(y_pred)) - self._one_hot(y_true, y_pred)) / batch
-        eps = backend.epsilon()
-        clipped = np.clip(y_pred, eps, 1.0 - eps)
-        labels = self._labels(y_true, y_pred)
-        grad = np.broadcast_to(1.0 / clipped.sum(axis=-1, keepdims=True), y_pred.shape).copy()
-        at_label = np.take_along_axis(grad, labels, axis=-1)
-        at_label -= 1.0 / np.take_along_axis(clipped, labels, axis=-1)
-        np.put_along_axis(grad, labels, at_label, axis=-1)
-        grad[(y_pred <= eps) | (y_pred >= 1.0 - eps)] = 0.0
-        return (grad / batch).astype(y_pred.dtype, copy=False)
+            grad = np.exp(_log_softmax(rows))
+            grad[at_label] -= 1.0
+        else:
+            eps = backend.epsilon()
+            clipped = np.clip(rows, eps, 1.0 - eps)
+            grad = np.broadcast_to(1.0 / clipped.sum(axis=-1, keepdims=True), rows.shape).copy()
+            grad[at_label] -= 1.0 / clipped[at_label]
+            grad[(rows <= eps) | (rows >= 1.0 - eps)] = 0.0
+        return (grad / batch).astype(y_pred.dtype, copy=False).reshape(y_pred.shape)
 
     def logits_gradient(self, y_true, y_pred):
         # (p - one_hot(label)) / batch, without building the one-hot matrix
-        labels = self._labels(y_true, y_pred)
-        batch = y_pred.size // y_pred.shape[-1]
-        grad = y_pred / batch
-        picked = np.take_along_axis(grad, labels, axis=-1)
-        np.put_along_axis(grad, labels, picked - 1.0 / batch, axis=-1)
+        at_label = self._label_index(y_true, y_pred)
+        batch = len(at_label[0])
+        grad = np.empty(y_pred.shape, dtype=y_pred.dtype)  # C order: the reshape is a view
+        np.divide(y_pred, batch, out=grad)
+        grad.reshape(batch, -1)[at_label] -= 1.0 / batch
         return grad
 
     def check_targets(self, y_true, output_shape):
