@@ -18,6 +18,7 @@ import numpy as np
 from numpynn import backend, losses, metrics as metrics_module, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.models import data
+from numpynn.models.running_metrics import RunningMetrics
 from numpynn.models.summary import summary_lines
 from numpynn.parameters import ParameterBuffer
 from numpynn.utils.progbar import Progbar, is_interactive
@@ -169,7 +170,7 @@ class Model:
     def _prepare_metrics(self):
         units = self.output_shape[-1]
         self.metrics = [metrics_module.get(m, self.loss, units) for m in self._metric_specs]
-        self._reset_metrics()
+        self._running = RunningMetrics(self.loss, self.metrics)
         last = self.layers[-1]
         activation = getattr(last, "activation", None)
         name = getattr(activation, "name", None)
@@ -214,20 +215,13 @@ class Model:
         return output
 
     def _update_metrics(self, y, output):
-        self._loss_total += self.loss(y, output) * len(output)
-        self._loss_count += len(output)
-        for metric in self.metrics:
-            metric.update_state(y, output)
+        self._running.update(y, output)
 
     def _reset_metrics(self):
-        self._loss_total, self._loss_count = 0.0, 0
-        for metric in self.metrics:
-            metric.reset_state()
+        self._running.reset()
 
     def _metric_logs(self, prefix=""):
-        logs = {prefix + "loss": self._loss_total / max(self._loss_count, 1)}
-        logs.update({prefix + m.name: m.result() for m in self.metrics})
-        return dict(sorted(logs.items()))
+        return self._running.results(prefix)
 
     def _prepare(self, x, y):
         x = data.as_inputs(x, self.dtype)
