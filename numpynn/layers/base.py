@@ -110,6 +110,15 @@ class Layer:
             array = buffers[(key, shape, dtype)] = np.empty(shape, dtype=dtype)
         return array
 
+    def _sum_over_batch(self, grad, out):
+        """``out = grad.sum(axis=0)`` for a 2-D ``grad``, computed as the matrix product
+        ones^T grad: BLAS does it several times faster than NumPy's reduction on these
+        (batch, units) shapes (e.g. 3 us against 8-21 us for 32 x 512)."""
+        ones = self.__dict__.get("_ones")
+        if ones is None or len(ones) != len(grad) or ones.dtype != grad.dtype:
+            ones = self._ones = np.ones(len(grad), dtype=grad.dtype)
+        return np.matmul(ones, grad, out=out)
+
     # -- building and calling -------------------------------------------------------------
     def build(self, input_shape):
         self.built = True

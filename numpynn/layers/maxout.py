@@ -52,7 +52,7 @@ class Maxout(Layer):
         np.put_along_axis(grad_z, self._winner, grad_out[..., None], axis=-1)
         grad_z = grad_z.reshape(batch, -1)
         np.matmul(self._x.T, grad_z, out=self.grads["kernel"])
-        np.sum(grad_z, axis=0, out=self.grads["bias"])
+        self._sum_over_batch(grad_z, self.grads["bias"])
         if not self.input_grad_needed:
             return None
         return grad_z @ self.params["kernel"].T
