@@ -90,3 +90,12 @@ def test_reference_workloads_run_when_installed(library):
     result = run.run_job({"library": library, "workload": "W3", "epochs": 1},
                          data=workloads.synthetic(workloads.CANCER_MLP))
     assert len(result["epoch_seconds"]) == 1
+
+
+def test_matmul_layout_script_runs(monkeypatch, capsys):
+    layout = _load("matmul_layout")
+    monkeypatch.setattr(layout, "SHAPES", [(6, 4)])
+    monkeypatch.setattr(layout, "BATCHES", [2, 40])
+    layout.main(["--repeat", "1"])
+    out = capsys.readouterr().out
+    assert "batch     2:" in out and "batch    40:" in out

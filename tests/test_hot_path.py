@@ -96,3 +96,23 @@ def test_sparse_fused_gradient_equals_one_hot_form(shape):
     np.testing.assert_allclose(
         losses.SparseCategoricalCrossentropy().logits_gradient(labels, p),
         losses.CategoricalCrossentropy().logits_gradient(one_hot, p), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("batch", [1, 16, 32])
+def test_dense_transposed_products_equal_the_plain_ones(monkeypatch, batch):
+    """Small batches are multiplied as (units, batch) arrays; the numbers must not change."""
+    from numpynn.layers import dense
+    rng = np.random.default_rng(0)
+    x, grad = rng.standard_normal((batch, 6)), rng.standard_normal((batch, 4))
+    results = []
+    for limit in (dense.TRANSPOSED_MAX_BATCH, 0):
+        monkeypatch.setattr(dense, "TRANSPOSED_MAX_BATCH", limit)
+        keras.utils.set_random_seed(3)
+        layer = layers.Dense(4, activation="tanh", dtype="float64")
+        layer.input_grad_needed = True
+        y = layer(x).copy()
+        grad_x = layer.backward(grad.copy()).copy()
+        results.append((y, grad_x, layer.grads["kernel"].copy(), layer.grads["bias"].copy()))
+    for transposed, plain in zip(*results):
+        np.testing.assert_allclose(transposed, plain, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(results[0][0], np.tanh(x @ layer.kernel + layer.bias), rtol=1e-12)

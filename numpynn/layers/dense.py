@@ -6,9 +6,9 @@ from numpynn.layers.base import Layer
 
 #: Up to this batch size a 2-D batch's products are formed transposed, as (units, batch)
 #: arrays, of which the layer returns the (batch, units) view. Same numbers, another memory
-#: order: OpenBLAS splits the work of a 32-row product better across threads this way
-#: (about 20% faster at 32 rows here, the same at 8-16, slower from about 256; see
-#: ``benchmarks/matmul_layout.py``).
+#: order: OpenBLAS splits the work better across threads this way for few rows (about 15%
+#: less time for the Fashion-MNIST MLP's products at 8-32 rows here, about 5% more from 256;
+#: ``python benchmarks/matmul_layout.py`` measures it).
 TRANSPOSED_MAX_BATCH = 32
 
 
