@@ -50,6 +50,9 @@ WORKLOADS = {
     "W5": {"kind": "import"},
 }
 #: Environment variables some machines set for old OpenBLAS builds (see docs/performance.md).
+#: timed predict() calls per worker (after one warm-up call); the table gives their median
+PREDICT_REPEATS = 10
+
 OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
@@ -74,7 +77,7 @@ def run_job(job, data=None):
                                                weights)
     x_test = data[1][0]
     seconds = workloads.PREDICT[job["library"]](x_test, widths, spec["batch"], weights,
-                                               job.get("predict_repeats", 3))
+                                               job.get("predict_repeats", PREDICT_REPEATS))
     return {"predict_seconds": seconds, "samples": len(x_test)}
 
 
