@@ -116,3 +116,14 @@ def test_dense_transposed_products_equal_the_plain_ones(monkeypatch, batch):
     for transposed, plain in zip(*results):
         np.testing.assert_allclose(transposed, plain, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(results[0][0], np.tanh(x @ layer.kernel + layer.bias), rtol=1e-12)
+
+
+def test_predict_passes_nan_inputs_through_while_fit_rejects_them():
+    model = keras.Sequential([keras.Input(shape=(3,)), layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.ones((4, 3), dtype="float32")
+    x[1, 0] = np.nan
+    out = model.predict(x, verbose=0)
+    assert np.isnan(out[1]).all() and np.isfinite(out[[0, 2, 3]]).all()
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        model.fit(x, np.zeros((4, 2)), verbose=0)

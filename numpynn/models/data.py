@@ -8,8 +8,9 @@ import numpy as np
 from numpynn import losses
 
 
-def as_inputs(x, dtype, name="x"):
-    """``x`` as a float array of ``dtype``, rejecting non-numeric data and NaN/inf."""
+def as_inputs(x, dtype, name="x", finite=True):
+    """``x`` as a float array of ``dtype``, rejecting non-numeric data and, with ``finite``,
+    NaN/inf (a scan of the whole array: ``predict`` skips it, as NaN in gives NaN out)."""
     if x is None:
         raise ValueError(f"{name} is None: pass the input data as a NumPy array.")
     try:
@@ -22,7 +23,8 @@ def as_inputs(x, dtype, name="x"):
     if array.ndim == 0:
         raise ValueError(f"{name} must have a batch axis, got a scalar.")
     array = np.asarray(array, dtype=dtype)
-    check_finite(array, name)
+    if finite:
+        check_finite(array, name)
     return array
 
 

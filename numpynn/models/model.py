@@ -331,8 +331,9 @@ class Model:
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto"):
-        """Outputs for ``x``, computed in batches of ``batch_size`` (default 32)."""
-        x = data.as_inputs(x, self.dtype)
+        """Outputs for ``x``, computed in batches of ``batch_size`` (default 32). Samples
+        with NaN or infinite inputs get NaN (or infinite) outputs."""
+        x = data.as_inputs(x, self.dtype, finite=False)
         self._ensure_built(x)
         data.check_input_shape(x, self.input_shape)
         batch_size = self._batch_size(batch_size, len(x))
