@@ -203,7 +203,7 @@ class Model:
     def train_step(self, x, y):
         """Forward, loss, backward and one optimizer update on a batch; returns the output."""
         output = self.forward(x, training=True)
-        self._update_metrics(y, output)
+        self._running.update(y, output)
         if self._fused:
             grad = self.layers[-1].backward_from_logits(self.loss.logits_gradient(y, output))
             for layer in reversed(self.layers[self._backward_start:-1]):
@@ -213,15 +213,6 @@ class Model:
         n = self.n_trainable
         self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
         return output
-
-    def _update_metrics(self, y, output):
-        self._running.update(y, output)
-
-    def _reset_metrics(self):
-        self._running.reset()
-
-    def _metric_logs(self, prefix=""):
-        return self._running.results(prefix)
 
     def _prepare(self, x, y):
         x = data.as_inputs(x, self.dtype)
@@ -271,7 +262,7 @@ class Model:
         callback_list.on_train_begin()
         with self._reusing_buffers():
             for epoch in range(initial_epoch, epochs):
-                self._reset_metrics()
+                self._running.reset()
                 callback_list.on_epoch_begin(epoch)
                 order = backend.rng().permutation(len(x)) if shuffle else np.arange(len(x))
                 for step in range(steps):
@@ -280,11 +271,11 @@ class Model:
                     yb = np.take(y, index, axis=0, out=y_batch[:len(index)])
                     callback_list.on_train_batch_begin(step)
                     self.train_step(xb, yb)
-                    callback_list.on_train_batch_end(step, self._metric_logs() if batch_logs
+                    callback_list.on_train_batch_end(step, self._running.results() if batch_logs
                                                      else None)
                     if self.stop_training:
                         break
-                logs = self._metric_logs()
+                logs = self._running.results()
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
                     logs.update(self._evaluate_logs(*validation_data,
                                                     validation_batch_size or batch_size, "val_"))
@@ -305,14 +296,14 @@ class Model:
 
     # -- evaluation and prediction --------------------------------------------------------
     def _evaluate_logs(self, x, y, batch_size, prefix="", progbar=None):
-        self._reset_metrics()
+        self._running.reset()
         with self._reusing_buffers():
             for start in range(0, len(x), batch_size):
-                self._update_metrics(y[start:start + batch_size],
+                self._running.update(y[start:start + batch_size],
                                      self.forward(x[start:start + batch_size], training=False))
                 if progbar:
                     progbar.update(min(start + batch_size, len(x)) // batch_size)
-        return self._metric_logs(prefix)
+        return self._running.results(prefix)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
         """Loss (and metrics) on (x, y): a float when there are no metrics, else
