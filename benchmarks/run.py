@@ -8,9 +8,11 @@ Run it with a Python that has the references (``pip install -e ".[reference,data
 libraries that are not installed are left out of the table. The numpynn of this checkout is
 used (the runner puts the repository root first on ``PYTHONPATH``).
 
-Every measurement runs in its own subprocess (fresh memory, its own peak-memory figure), and
-the libraries are interleaved (numpynn, torch, keras, numpynn, torch, keras, ...) so that a
-change in machine load hits all of them alike. Ratios come from the same run.
+Every library runs in its own subprocess (fresh memory, its own peak-memory figure), and
+the libraries are interleaved so that a change in machine load hits all of them alike: a
+training workload starts one worker per library and the workers take turns, one epoch each
+(ten for W3), while the others wait; predict workloads run one library after the other in
+each round. Ratios come from the same run.
 
 Workloads (see ``workloads.py``):
   W1       Fashion-MNIST MLP 784-512-256-128-10 (ReLU, softmax), Adam, batch 32
@@ -29,6 +31,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,7 +46,7 @@ WORKLOADS = {
     "W2-b128": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 128},
     "W2-b512": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 512},
     "W3": {"kind": "train", "data": "cancer", "widths": workloads.CANCER_MLP, "batch": 32,
-           "epochs": 100},
+           "epochs": 100, "epochs_per_turn": 10},
     "W4-b32": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_MLP, "batch": 32},
     "W4-b1024": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_MLP,
                  "batch": 1024},
@@ -73,27 +76,52 @@ def run_job(job, data=None):
     data = data or load_data(spec["data"], job.get("data_dir"))
     weights = workloads.initial_weights(widths)
     if spec["kind"] == "train":
-        return workloads.TRAIN[job["library"]](data, widths, spec["batch"], job["epochs"],
-                                               weights)
+        return workloads.train(job["library"], data, widths, spec["batch"], job["epochs"],
+                               weights)
     x_test = data[1][0]
     seconds = workloads.PREDICT[job["library"]](x_test, widths, spec["batch"], weights,
                                                job.get("predict_repeats", PREDICT_REPEATS))
     return {"predict_seconds": seconds, "samples": len(x_test)}
 
 
+def _process_facts():
+    """Peak memory of this process and, where threadpoolctl is installed, its BLAS."""
+    facts = {"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    try:
+        from threadpoolctl import threadpool_info
+        facts["blas"] = [{k: i.get(k) for k in ("internal_api", "version", "architecture",
+                                                "num_threads")} for i in threadpool_info()]
+    except ImportError:
+        pass
+    return facts
+
+
 def worker(job):
     if job["workload"] == "peak":
         print("RESULT " + json.dumps({"gflops": matmul_peak_gflops()}))
         return
-    result = run_job(job)
-    result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    try:
-        from threadpoolctl import threadpool_info
-        result["blas"] = [{k: i.get(k) for k in ("internal_api", "version", "architecture",
-                                                 "num_threads")} for i in threadpool_info()]
-    except ImportError:
-        pass
-    print("RESULT " + json.dumps(result))
+    print("RESULT " + json.dumps({**run_job(job), **_process_facts()}))
+
+
+def stepping_worker(job, commands=sys.stdin, replies=sys.stdout, data=None):
+    """Training driven from outside: answers ``READY`` once set up, ``EPOCHS`` after each
+    ``epochs N`` line (having trained N epochs), and ``RESULT {...}`` at ``finish``."""
+    spec = WORKLOADS[job["workload"]]
+    widths = tuple(job.get("widths", spec["widths"]))
+    trainer = workloads.TRAINERS[job["library"]](
+        data or load_data(spec["data"], job.get("data_dir")), widths, spec["batch"],
+        workloads.initial_weights(widths))
+    print("READY", file=replies, flush=True)
+    seconds = []
+    for line in commands:
+        if line.startswith("epochs "):
+            seconds += [trainer.epoch() for _ in range(int(line.split()[1]))]
+            print("EPOCHS", file=replies, flush=True)
+        elif line.strip() == "finish":
+            result = {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
+            print("RESULT " + json.dumps({**result, **_process_facts()}), file=replies,
+                  flush=True)
+            return
 
 
 # -- the parent: schedule, interleave, tabulate ---------------------------------------------
@@ -119,6 +147,47 @@ def run_worker(job, env, timeout):
         if line.startswith("RESULT "):
             return json.loads(line[len("RESULT "):])
     raise RuntimeError(f"{job['library']} {job['workload']} failed:\n{process.stderr[-3000:]}")
+
+
+def train_in_step(jobs, env, per_turn=1, pause=0.5):
+    """Train every library of ``jobs`` at once, taking turns: all workers are set up first,
+    then each runs ``per_turn`` epochs while the others wait (blocked, using no CPU), so a
+    change in the machine's speed hits every library within seconds of the others. The
+    pause lets each library's threads go idle before the next one starts."""
+    logs = [tempfile.TemporaryFile("w+") for _ in jobs]  # a pipe could fill and block
+    workers = [subprocess.Popen([sys.executable, __file__, "--stepping-worker", json.dumps(job)],
+                                env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=log, text=True) for job, log in zip(jobs, logs)]
+
+    def reply(process, job):
+        line = process.stdout.readline()
+        if not line:
+            log = logs[workers.index(process)]
+            log.seek(0)
+            raise RuntimeError(f"{job['library']} {job['workload']} failed:\n"
+                               f"{log.read()[-3000:]}")
+        return line.split(" ", 1)
+
+    try:
+        for process, job in zip(workers, jobs):
+            reply(process, job)  # READY
+        for turn in range(0, jobs[0]["epochs"], per_turn):
+            for process, job in zip(workers, jobs):
+                time.sleep(pause)
+                process.stdin.write(f"epochs {min(per_turn, job['epochs'] - turn)}\n")
+                process.stdin.flush()
+                reply(process, job)
+        results = []
+        for process, job in zip(workers, jobs):
+            process.stdin.write("finish\n")
+            process.stdin.flush()
+            results.append(json.loads(reply(process, job)[1]))
+        return results
+    finally:
+        for process, log in zip(workers, logs):
+            process.kill()
+            process.wait()
+            log.close()
 
 
 def import_seconds(library, env):
@@ -188,13 +257,15 @@ def measure(args):
     for round_ in range(args.repeats):
         for name in names:
             spec = WORKLOADS[name]
-            for library in libraries:   # interleaved: A B C, A B C, ...
-                if spec["kind"] == "import":
-                    result = {"import_seconds": import_seconds(library, env)}
-                else:
-                    job = {"library": library, "workload": name, "data_dir": args.data_dir,
-                           "epochs": spec.get("epochs", args.epochs)}
-                    result = run_worker(job, env, args.timeout)
+            jobs = [{"library": library, "workload": name, "data_dir": args.data_dir,
+                     "epochs": spec.get("epochs", args.epochs)} for library in libraries]
+            if spec["kind"] == "train":  # in turns of epochs: A B C, A B C, ...
+                round_results = train_in_step(jobs, env, spec.get("epochs_per_turn", 1))
+            elif spec["kind"] == "import":
+                round_results = [{"import_seconds": import_seconds(lib, env)} for lib in libraries]
+            else:  # one library after the other: A B C
+                round_results = [run_worker(job, env, args.timeout) for job in jobs]
+            for library, result in zip(libraries, round_results):
                 results[(name, library)].append(result)
                 print(f"round {round_ + 1}/{args.repeats} {name:8s} {library:8s} "
                       f"{_short(result)}", file=sys.stderr, flush=True)
@@ -288,9 +359,12 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
     parser.add_argument("--json", default=None, help="also write raw results to this file")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--stepping-worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         return worker(json.loads(args.worker))
+    if args.stepping_worker:
+        return stepping_worker(json.loads(args.stepping_worker))
     if args.quick:
         args.repeats, args.epochs = 1, 2
     env = worker_env(args.unset_openblas_env, args.threads)

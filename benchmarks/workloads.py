@@ -2,8 +2,9 @@
 
 Every library gets the same data, the same initial weights (Glorot-uniform kernels drawn once
 with NumPy, zero biases), the same batch size, optimizer settings and number of epochs.
-Each ``train_*`` function returns ``{"epoch_seconds": [...], "test_accuracy": float}``;
-each ``predict_*`` function returns the seconds of one ``predict`` over its input.
+``TRAINERS[library]`` builds a model that trains one epoch per ``epoch()`` call (so the runner
+can alternate the libraries epoch by epoch); each ``predict_*`` function returns the seconds
+of ``predict`` calls over its input.
 
 The functions import their library lazily, so this module imports with NumPy alone.
 """
@@ -127,18 +128,31 @@ def _keras_like_model(keras, widths, weights):
     return model
 
 
-def _train_keras_like(keras, data, widths, batch_size, epochs, weights):
-    (x, y), (x_test, y_test) = data
-    model = _keras_like_model(keras, widths, weights)
-    _, loss = _output(widths)
-    model.compile(optimizer=keras.optimizers.Adam(**ADAM), loss=loss, metrics=["accuracy"])
-    starts, seconds = [], []
-    timer = keras.callbacks.LambdaCallback(
-        on_epoch_begin=lambda epoch, logs=None: starts.append(time.perf_counter()),
-        on_epoch_end=lambda epoch, logs=None: seconds.append(time.perf_counter() - starts[-1]))
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[timer])
-    probabilities = np.asarray(model.predict(x_test, batch_size=1024, verbose=0))
-    return {"epoch_seconds": seconds, "test_accuracy": _accuracy(probabilities, y_test)}
+class _KerasLikeTrainer:
+    """numpynn or Keras: ``epoch()`` runs one ``fit`` epoch and returns its seconds (timed by a
+    callback, so ``fit``'s set-up is not counted)."""
+
+    def __init__(self, keras, data, widths, batch_size, weights):
+        (self.x, self.y), (self.x_test, self.y_test) = data
+        self.batch_size = batch_size
+        self.model = _keras_like_model(keras, widths, weights)
+        _, loss = _output(widths)
+        self.model.compile(optimizer=keras.optimizers.Adam(**ADAM), loss=loss,
+                           metrics=["accuracy"])
+        self.starts, self.seconds = [], []
+        self.timer = keras.callbacks.LambdaCallback(
+            on_epoch_begin=lambda epoch, logs=None: self.starts.append(time.perf_counter()),
+            on_epoch_end=lambda epoch, logs=None: self.seconds.append(
+                time.perf_counter() - self.starts[-1]))
+
+    def epoch(self):
+        self.model.fit(self.x, self.y, batch_size=self.batch_size, epochs=1, verbose=0,
+                       callbacks=[self.timer])
+        return self.seconds[-1]
+
+    def test_accuracy(self):
+        probabilities = np.asarray(self.model.predict(self.x_test, batch_size=1024, verbose=0))
+        return _accuracy(probabilities, self.y_test)
 
 
 def _predict_keras_like(keras, x, widths, batch_size, weights, repeats):
@@ -154,9 +168,9 @@ def _timed(fn):
     return time.perf_counter() - start
 
 
-def train_numpynn(data, widths, batch_size, epochs, weights):
+def trainer_numpynn(data, widths, batch_size, weights):
     import numpynn
-    return _train_keras_like(numpynn, data, widths, batch_size, epochs, weights)
+    return _KerasLikeTrainer(numpynn, data, widths, batch_size, weights)
 
 
 def predict_numpynn(x, widths, batch_size, weights, repeats=3):
@@ -171,8 +185,8 @@ def _keras():
     return keras
 
 
-def train_keras(data, widths, batch_size, epochs, weights):
-    return _train_keras_like(_keras(), data, widths, batch_size, epochs, weights)
+def trainer_keras(data, widths, batch_size, weights):
+    return _KerasLikeTrainer(_keras(), data, widths, batch_size, weights)
 
 
 def predict_keras(x, widths, batch_size, weights, repeats=3):
@@ -200,40 +214,50 @@ def _torch_probabilities(model, x):
     return torch.sigmoid(x) if model[-1].out_features == 1 else torch.softmax(x, dim=-1)
 
 
-def train_torch(data, widths, batch_size, epochs, weights):
+class TorchTrainer:
     """The usual PyTorch loop; like ``fit`` it tracks the epoch's mean loss and accuracy."""
-    import torch
-    (x, y), (x_test, y_test) = data
-    model = _torch_model(widths, weights)
-    binary = widths[-1] == 1
-    loss_fn = torch.nn.BCEWithLogitsLoss() if binary else torch.nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=ADAM["learning_rate"],
-                                 betas=(ADAM["beta_1"], ADAM["beta_2"]), eps=ADAM["epsilon"])
-    x, y = torch.from_numpy(x), torch.from_numpy(y)
-    seconds = []
-    for _ in range(epochs):
+
+    def __init__(self, data, widths, batch_size, weights):
+        import torch
+        self.torch = torch
+        (x, y), (self.x_test, self.y_test) = data
+        self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
+        self.batch_size = batch_size
+        self.model = _torch_model(widths, weights)
+        self.binary = widths[-1] == 1
+        self.loss_fn = (torch.nn.BCEWithLogitsLoss() if self.binary
+                        else torch.nn.CrossEntropyLoss())
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=ADAM["learning_rate"],
+                                          betas=(ADAM["beta_1"], ADAM["beta_2"]),
+                                          eps=ADAM["epsilon"])
+
+    def epoch(self):
+        torch, model, x, y = self.torch, self.model, self.x, self.y
         start = time.perf_counter()
         model.train()
         order = torch.randperm(len(x))
         total_loss, correct = 0.0, 0
-        for begin in range(0, len(x), batch_size):
-            index = order[begin:begin + batch_size]
+        for begin in range(0, len(x), self.batch_size):
+            index = order[begin:begin + self.batch_size]
             xb, yb = x[index], y[index]
             logits = model(xb)
-            if binary:
+            if self.binary:
                 logits = logits[:, 0]
-            loss = loss_fn(logits, yb)
-            optimizer.zero_grad(set_to_none=True)
+            loss = self.loss_fn(logits, yb)
+            self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
-            optimizer.step()
+            self.optimizer.step()
             total_loss += loss.item() * len(xb)
-            predicted = (logits > 0).to(yb.dtype) if binary else logits.argmax(dim=-1)
+            predicted = (logits > 0).to(yb.dtype) if self.binary else logits.argmax(dim=-1)
             correct += int((predicted == yb).sum())
-        seconds.append(time.perf_counter() - start)
-    model.eval()
-    with torch.inference_mode():
-        probabilities = _torch_probabilities(model, model(torch.from_numpy(x_test))).numpy()
-    return {"epoch_seconds": seconds, "test_accuracy": _accuracy(probabilities, y_test)}
+        return time.perf_counter() - start
+
+    def test_accuracy(self):
+        self.model.eval()
+        with self.torch.inference_mode():
+            logits = self.model(self.torch.from_numpy(self.x_test))
+            probabilities = _torch_probabilities(self.model, logits).numpy()
+        return _accuracy(probabilities, self.y_test)
 
 
 def predict_torch(x, widths, batch_size, weights, repeats=3):
@@ -250,7 +274,16 @@ def predict_torch(x, widths, batch_size, weights, repeats=3):
     return [_timed(predict) for _ in range(repeats)]
 
 
-TRAIN = {"numpynn": train_numpynn, "torch": train_torch, "keras": train_keras}
+#: ``TRAINERS[library](data, widths, batch_size, weights)``: an object with ``epoch()`` (runs
+#: one epoch, returns its seconds) and ``test_accuracy()``
+TRAINERS = {"numpynn": trainer_numpynn, "torch": TorchTrainer, "keras": trainer_keras}
+
+
+def train(library, data, widths, batch_size, epochs, weights):
+    """``{"epoch_seconds": [...], "test_accuracy": float}`` of ``epochs`` epochs."""
+    trainer = TRAINERS[library](data, widths, batch_size, weights)
+    seconds = [trainer.epoch() for _ in range(epochs)]
+    return {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
 PREDICT = {"numpynn": predict_numpynn, "torch": predict_torch, "keras": predict_keras}
 #: what ``import`` each library needs, and the installed packages counted for its size
 #: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).

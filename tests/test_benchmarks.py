@@ -3,6 +3,7 @@
 The timings themselves are not checked: ``benchmarks/run.py`` is for measuring, not testing.
 """
 import gzip
+import json
 import importlib.util
 import sys
 from pathlib import Path
@@ -99,3 +100,23 @@ def test_matmul_layout_script_runs(monkeypatch, capsys):
     layout.main(["--repeat", "1"])
     out = capsys.readouterr().out
     assert "batch     2:" in out and "batch    40:" in out
+
+
+def test_stepping_worker_trains_in_turns_on_command():
+    import io
+    data = workloads.synthetic(workloads.CANCER_MLP)
+    replies = io.StringIO()
+    run.stepping_worker({"library": "numpynn", "workload": "W3"},
+                        io.StringIO("epochs 2\nepochs 1\nfinish\n"), replies, data=data)
+    lines = replies.getvalue().splitlines()
+    assert lines[:3] == ["READY", "EPOCHS", "EPOCHS"]
+    result = json.loads(lines[3].split(" ", 1)[1])
+    assert len(result["epoch_seconds"]) == 3 and 0 <= result["test_accuracy"] <= 1
+
+
+def test_workers_take_turns_in_subprocesses():
+    pytest.importorskip("sklearn")
+    env = run.worker_env(unset_openblas=False)
+    job = {"library": "numpynn", "workload": "W3", "epochs": 3}
+    [result] = run.train_in_step([job], env, per_turn=2, pause=0)
+    assert len(result["epoch_seconds"]) == 3 and result["peak_mib"] > 0
