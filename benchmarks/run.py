@@ -52,10 +52,9 @@ WORKLOADS = {
                  "batch": 1024},
     "W5": {"kind": "import"},
 }
-#: Environment variables some machines set for old OpenBLAS builds (see docs/performance.md).
 #: timed predict() calls per worker (after one warm-up call); the table gives their median
 PREDICT_REPEATS = 10
-
+#: Environment variables some machines set for old OpenBLAS builds (see docs/performance.md).
 OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
@@ -68,13 +67,19 @@ def load_data(name, data_dir=None):
     raise ValueError(f"unknown data set {name!r}")
 
 
-def run_job(job, data=None):
-    """Run one measurement described by ``job`` (a dict, see ``main``) and return its result.
-    ``data`` replaces the data set (the tests pass small synthetic data)."""
+def _job_inputs(job, data=None):
+    """``(spec, widths, data, weights)`` of ``job``; ``data`` replaces the data set (the
+    tests pass small synthetic data)."""
     spec = WORKLOADS[job["workload"]]
     widths = tuple(job.get("widths", spec["widths"]))
     data = data or load_data(spec["data"], job.get("data_dir"))
-    weights = workloads.initial_weights(widths)
+    return spec, widths, data, workloads.initial_weights(widths)
+
+
+def run_job(job, data=None):
+    """Run one measurement described by ``job`` (a dict, see ``main``) and return its result.
+    ``data`` replaces the data set (the tests pass small synthetic data)."""
+    spec, widths, data, weights = _job_inputs(job, data)
     if spec["kind"] == "train":
         return workloads.train(job["library"], data, widths, spec["batch"], job["epochs"],
                                weights)
@@ -106,11 +111,8 @@ def worker(job):
 def stepping_worker(job, commands=sys.stdin, replies=sys.stdout, data=None):
     """Training driven from outside: answers ``READY`` once set up, ``EPOCHS`` after each
     ``epochs N`` line (having trained N epochs), and ``RESULT {...}`` at ``finish``."""
-    spec = WORKLOADS[job["workload"]]
-    widths = tuple(job.get("widths", spec["widths"]))
-    trainer = workloads.TRAINERS[job["library"]](
-        data or load_data(spec["data"], job.get("data_dir")), widths, spec["batch"],
-        workloads.initial_weights(widths))
+    spec, widths, data, weights = _job_inputs(job, data)
+    trainer = workloads.TRAINERS[job["library"]](data, widths, spec["batch"], weights)
     print("READY", file=replies, flush=True)
     seconds = []
     for line in commands:
@@ -159,30 +161,26 @@ def train_in_step(jobs, env, per_turn=1, pause=0.5):
                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=log, text=True) for job, log in zip(jobs, logs)]
 
-    def reply(process, job):
-        line = process.stdout.readline()
+    def ask(i, command=None):
+        """Send ``command`` (if any) to worker i and return its answer, split once."""
+        if command:
+            workers[i].stdin.write(command + "\n")
+            workers[i].stdin.flush()
+        line = workers[i].stdout.readline()
         if not line:
-            log = logs[workers.index(process)]
-            log.seek(0)
-            raise RuntimeError(f"{job['library']} {job['workload']} failed:\n"
-                               f"{log.read()[-3000:]}")
+            logs[i].seek(0)
+            raise RuntimeError(f"{jobs[i]['library']} {jobs[i]['workload']} failed:\n"
+                               f"{logs[i].read()[-3000:]}")
         return line.split(" ", 1)
 
     try:
-        for process, job in zip(workers, jobs):
-            reply(process, job)  # READY
+        for i in range(len(jobs)):
+            ask(i)  # READY
         for turn in range(0, jobs[0]["epochs"], per_turn):
-            for process, job in zip(workers, jobs):
+            for i, job in enumerate(jobs):
                 time.sleep(pause)
-                process.stdin.write(f"epochs {min(per_turn, job['epochs'] - turn)}\n")
-                process.stdin.flush()
-                reply(process, job)
-        results = []
-        for process, job in zip(workers, jobs):
-            process.stdin.write("finish\n")
-            process.stdin.flush()
-            results.append(json.loads(reply(process, job)[1]))
-        return results
+                ask(i, f"epochs {min(per_turn, job['epochs'] - turn)}")
+        return [json.loads(ask(i, "finish")[1]) for i in range(len(jobs))]
     finally:
         for process, log in zip(workers, logs):
             process.kill()
@@ -356,7 +354,9 @@ def main(argv=None):
                         help=f"remove {' and '.join(OPENBLAS_OVERRIDES)} for the workers")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for every library (default: each library's own default)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per measurement")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds per predict or peak measurement (training turns have "
+                             "no limit)")
     parser.add_argument("--json", default=None, help="also write raw results to this file")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--stepping-worker", default=None, help=argparse.SUPPRESS)
