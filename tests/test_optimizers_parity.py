@@ -10,7 +10,7 @@ import pathlib
 import numpy as np
 import pytest
 
-from numpynn import optimizers
+from numpynn import blas, optimizers
 from numpynn.optimizers import schedules
 
 DATA = np.load(pathlib.Path(__file__).parent / "data" / "optimizer_references.npz")
@@ -52,8 +52,11 @@ def run(optimizer, steps):
     return np.array(trajectory)
 
 
+@pytest.mark.parametrize("use_blas", [True, False], ids=["blas", "numpy"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_trajectory_matches_reference(name):
+def test_trajectory_matches_reference(name, use_blas, monkeypatch):
+    """Both ways of computing ``y <- a x + b y`` (see ``numpynn.blas``) follow the reference."""
+    monkeypatch.setattr(blas, "ENABLED", use_blas)
     case = CASES[name]
     expected = DATA[f"trajectory/{name}"]
     optimizer = optimizers.deserialize(case["optimizer"])

@@ -1,6 +1,7 @@
 """``Adadelta``: step sizes from running averages of squared gradients and squared updates."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.base import Optimizer, check_range
 
 
@@ -35,22 +36,17 @@ class Adadelta(Optimizer):
     def update_step(self, params, grads, lr):
         a, d = self.slots["accumulated_grad"], self.slots["accumulated_delta_var"]
         step, tmp = self._scratch, self._scratch2
-        a *= self.rho
         np.multiply(grads, grads, out=tmp)
-        tmp *= 1 - self.rho
-        a += tmp
+        blas.axpby(1 - self.rho, tmp, self.rho, a)  # a <- rho a + (1 - rho) g^2
         np.add(d, self.epsilon, out=step)               # step = sqrt(d + eps) g / sqrt(a + eps)
         np.sqrt(step, out=step)
         step *= grads
         np.add(a, self.epsilon, out=tmp)
         np.sqrt(tmp, out=tmp)
         step /= tmp
-        d *= self.rho
         np.multiply(step, step, out=tmp)
-        tmp *= 1 - self.rho
-        d += tmp
-        step *= lr
-        params -= step
+        blas.axpby(1 - self.rho, tmp, self.rho, d)  # d <- rho d + (1 - rho) step^2
+        blas.axpy(-lr, step, params)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -1,6 +1,7 @@
 """``Adagrad``: per-weight learning rates that shrink with the sum of past squared gradients."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.base import Optimizer, check_range
 
 
@@ -43,8 +44,7 @@ class Adagrad(Optimizer):
             np.add(a, self.epsilon, out=tmp)
             np.sqrt(tmp, out=tmp)
         np.divide(grads, tmp, out=tmp)
-        tmp *= lr
-        params -= tmp
+        blas.axpy(-lr, tmp, params)
 
     def get_config(self):
         return {**super().get_config(),

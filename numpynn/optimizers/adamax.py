@@ -1,6 +1,7 @@
 """``Adamax``: Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.adam import check_betas, update_first_moment
 from numpynn.optimizers.base import Optimizer
 
@@ -43,8 +44,7 @@ class Adamax(Optimizer):
             np.maximum(u, tmp, out=u)
             np.add(u, self.epsilon, out=tmp)
             np.divide(m, tmp, out=tmp)
-        tmp *= lr / (1 - self.beta_1 ** (self.iterations + 1))
-        params -= tmp
+        blas.axpy(-lr / (1 - self.beta_1 ** (self.iterations + 1)), tmp, params)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

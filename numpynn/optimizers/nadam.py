@@ -1,6 +1,7 @@
 """``Nadam``: Adam with Nesterov momentum (Dozat, 2016)."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.adam import check_betas, update_first_moment, update_second_moment
 from numpynn.optimizers.base import Optimizer, check_range
 
@@ -68,11 +69,9 @@ class Nadam(Optimizer):
         np.sqrt(denom, out=denom)
         denom += self.epsilon
         np.divide(m, denom, out=tmp)
-        tmp *= lr * mu_next / (1 - product * mu_next)
-        params -= tmp
+        blas.axpy(-lr * mu_next / (1 - product * mu_next), tmp, params)
         np.divide(grads, denom, out=tmp)
-        tmp *= lr * (1 - mu) / (1 - product)
-        params -= tmp
+        blas.axpy(-lr * (1 - mu) / (1 - product), tmp, params)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -1,6 +1,7 @@
 """``RMSprop``: divide the gradient by a running root-mean-square of recent gradients."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.base import Optimizer, check_range
 
 
@@ -45,15 +46,10 @@ class RMSprop(Optimizer):
 
     def update_step(self, params, grads, lr):
         v, tmp = self.slots["velocity"], self._scratch
-        v *= self.rho
         np.multiply(grads, grads, out=tmp)
-        tmp *= 1 - self.rho
-        v += tmp
-        if self.centered:
-            avg = self.slots["average_gradient"]
-            avg *= self.rho
-            np.multiply(grads, 1 - self.rho, out=tmp)
-            avg += tmp
+        blas.axpby(1 - self.rho, tmp, self.rho, v)  # v <- rho v + (1 - rho) g^2
+        if self.centered:  # avg <- rho avg + (1 - rho) g
+            avg = blas.axpby(1 - self.rho, grads, self.rho, self.slots["average_gradient"])
             np.multiply(avg, avg, out=tmp)
             np.subtract(v, tmp, out=tmp)
         else:
@@ -66,18 +62,14 @@ class RMSprop(Optimizer):
             np.sqrt(tmp, out=tmp)
         np.divide(grads, tmp, out=tmp)
         if not self.momentum:
-            tmp *= lr
-            params -= tmp
+            blas.axpy(-lr, tmp, params)
             return
         b = self.slots["momentum"]
-        b *= self.momentum
         if self.torch:
-            b += tmp
-            np.multiply(b, lr, out=tmp)
-            params -= tmp
+            blas.axpby(1.0, tmp, self.momentum, b)  # b <- m b + g / denominator
+            blas.axpy(-lr, b, params)
         else:
-            tmp *= lr
-            b += tmp
+            blas.axpby(lr, tmp, self.momentum, b)  # b <- m b + lr g / denominator
             params -= b
 
     def get_config(self):

@@ -1,6 +1,7 @@
 """``SGD``: (stochastic) gradient descent, with optional momentum and Nesterov momentum."""
 import numpy as np
 
+from numpynn import blas
 from numpynn.optimizers.base import Optimizer, check_range
 
 
@@ -39,30 +40,22 @@ class SGD(Optimizer):
     def update_step(self, params, grads, lr):
         step = self._scratch
         if not self.momentum:
-            np.multiply(grads, lr, out=step)
-            params -= step
+            blas.axpy(-lr, grads, params)  # w <- w - lr g
         elif self.torch:
-            b = self.slots["momentum"]
-            b *= self.momentum
-            b += grads
+            b = blas.axpby(1.0, grads, self.momentum, self.slots["momentum"])  # b <- m b + g
             if self.nesterov:
                 np.multiply(b, self.momentum, out=step)
                 step += grads
-                step *= lr
+                blas.axpy(-lr, step, params)
             else:
-                np.multiply(b, lr, out=step)
-            params -= step
+                blas.axpy(-lr, b, params)
         else:
-            v = self.slots["momentum"]
-            v *= self.momentum
-            np.multiply(grads, lr, out=step)
-            v -= step
-            if self.nesterov:
-                params -= step
-                np.multiply(v, self.momentum, out=step)
-                params += step
+            v = blas.axpby(-lr, grads, self.momentum, self.slots["momentum"])  # v <- m v - lr g
+            if self.nesterov:  # w <- w - lr g + m v
+                blas.axpy(-lr, grads, params)
+                blas.axpy(self.momentum, v, params)
             else:
-                params += v
+                blas.axpy(1.0, v, params)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

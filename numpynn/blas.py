@@ -1,0 +1,92 @@
+"""Two BLAS vector operations, from the BLAS that NumPy itself is built on.
+
+    axpy(a, x, y):      y <- a x + y
+    axpby(a, x, b, y):  y <- a x + b y
+
+NumPy has no fused multiply-add, so ``y *= b; y += a * x`` takes two or three passes over the
+arrays and a scratch array. The BLAS does it in one pass, and OpenBLAS spreads ``axpy`` over
+its threads. For the optimizers, whose state is a few flat arrays the size of the model, that
+is the difference between streaming the arrays through memory three times and once: Adam's
+step on the Fashion-MNIST MLP's 567,434 parameters goes from ten passes to seven.
+
+The functions are looked up with ``ctypes`` in the OpenBLAS library of NumPy's wheels (the
+``scipy_cblas_*`` symbols, 64-bit or 32-bit integers). Where it is not found (a NumPy built on
+another BLAS), or for arrays that are not contiguous float32/float64 vectors, the same
+formulas run as NumPy operations: results agree to rounding (the BLAS may fuse a multiply and
+an add into one rounding).
+"""
+import ctypes
+
+import numpy as np
+
+#: set to False to always use the NumPy formulas (the tests compare both)
+ENABLED = True
+
+
+def _load():
+    """``{(name, dtype): function}`` of NumPy's OpenBLAS, or ``{}``."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    except OSError:  # not Linux: use the NumPy formulas
+        return {}
+    for path in paths:
+        try:
+            library = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for suffix, integer in (("64_", ctypes.c_int64), ("", ctypes.c_int32)):
+            functions = {}
+            for prefix, dtype, real in (("s", np.float32, ctypes.c_float),
+                                        ("d", np.float64, ctypes.c_double)):
+                for name, argtypes in (
+                        ("axpy", [integer, real, ctypes.c_void_p, integer,
+                                  ctypes.c_void_p, integer]),
+                        ("axpby", [integer, real, ctypes.c_void_p, integer, real,
+                                   ctypes.c_void_p, integer])):
+                    function = getattr(library, f"scipy_cblas_{prefix}{name}{suffix}", None)
+                    if function is None:
+                        break
+                    function.argtypes, function.restype = argtypes, None
+                    functions[name, np.dtype(dtype)] = function
+            if len(functions) == 4:
+                return functions
+    return {}
+
+
+_FUNCTIONS = _load()
+
+
+def available():
+    """Whether the BLAS functions were found (else NumPy formulas are used)."""
+    return bool(_FUNCTIONS)
+
+
+def _blas(name, x, y):
+    """The BLAS function for ``x`` and ``y``, or ``None`` where NumPy must do it."""
+    if not (ENABLED and _FUNCTIONS) or x.dtype != y.dtype or x.shape != y.shape:
+        return None
+    if x.ndim != 1 or not (x.flags.c_contiguous and y.flags.c_contiguous):
+        return None
+    return _FUNCTIONS.get((name, y.dtype))
+
+
+def axpy(a, x, y):
+    """``y <- a x + y`` in place, for vectors ``x`` and ``y`` of one shape; returns ``y``."""
+    function = _blas("axpy", x, y)
+    if function is None:
+        y += x if a == 1 else a * x
+    else:
+        function(y.size, a, x.ctypes.data, 1, y.ctypes.data, 1)
+    return y
+
+
+def axpby(a, x, b, y):
+    """``y <- a x + b y`` in place, for vectors ``x`` and ``y`` of one shape; returns ``y``."""
+    function = _blas("axpby", x, y)
+    if function is None:
+        y *= b
+        y += x if a == 1 else a * x
+    else:
+        function(y.size, a, x.ctypes.data, 1, b, y.ctypes.data, 1)
+    return y

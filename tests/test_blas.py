@@ -1,0 +1,94 @@
+"""``numpynn.blas``: the BLAS's axpy/axpby agree with the NumPy formulas they replace."""
+import numpy as np
+import pytest
+
+from numpynn import blas, optimizers
+
+
+@pytest.fixture
+def numpy_only(monkeypatch):
+    monkeypatch.setattr(blas, "ENABLED", False)
+
+
+def vectors(dtype, n=100_003, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=n).astype(dtype), rng.normal(size=n).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_axpy_and_axpby_compute_their_formulas(dtype):
+    x, y = vectors(dtype)
+    tolerance = {"rtol": 1e-6, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-14, "atol": 1e-14}
+    expected = (y.astype(np.float64) - 0.25 * x).astype(dtype)
+    np.testing.assert_allclose(blas.axpy(-0.25, x, y.copy()), expected, **tolerance)
+    expected = (0.3 * x.astype(np.float64) + 0.9 * y).astype(dtype)
+    np.testing.assert_allclose(blas.axpby(0.3, x, 0.9, y.copy()), expected, **tolerance)
+
+
+def test_the_blas_is_found_beside_numpys_openblas():
+    """NumPy's wheels for Linux ship OpenBLAS with the ``scipy_cblas_*`` symbols."""
+    config = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    if config.get("name") != "scipy-openblas":
+        pytest.skip(f"NumPy is built on {config.get('name')!r}, not scipy-openblas")
+    assert blas.available()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_both_ways_give_the_same_numbers(dtype, monkeypatch):
+    x, y = vectors(dtype)
+    results = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(blas, "ENABLED", enabled)
+        results[enabled] = (blas.axpy(1.5, x, y.copy()), blas.axpby(-2.0, x, 0.5, y.copy()))
+    for with_blas, with_numpy in zip(results[True], results[False]):
+        np.testing.assert_allclose(with_blas, with_numpy, rtol=1e-6 if dtype == np.float32 else 1e-14,
+                                   atol=1e-6 if dtype == np.float32 else 1e-14)
+
+
+def test_arrays_the_blas_cannot_take_go_through_numpy():
+    x, y = vectors(np.float32, n=1000)
+    strided = y.copy()[::2]
+    expected = strided + 2 * x[::2]
+    np.testing.assert_allclose(blas.axpy(2.0, x[::2], strided), expected, rtol=1e-6)
+    matrix = y.copy().reshape(10, 100)
+    np.testing.assert_allclose(blas.axpby(1.0, x.reshape(10, 100), 0.5, matrix),
+                               0.5 * y.reshape(10, 100) + x.reshape(10, 100), rtol=1e-6)
+    mixed = y.astype(np.float64)
+    np.testing.assert_allclose(blas.axpy(-1.0, x, mixed), y.astype(np.float64) - x, rtol=1e-12)
+
+
+def test_numpy_path_computes_in_place(numpy_only):
+    x, y = vectors(np.float32, n=10)
+    target = y.copy()
+    assert blas.axpby(1.0, x, 0.5, target) is target
+    np.testing.assert_allclose(target, 0.5 * y + x, rtol=1e-6)
+
+
+STEP_CASES = [
+    ("SGD", {}), ("SGD", {"momentum": 0.9}), ("SGD", {"momentum": 0.9, "nesterov": True}),
+    ("SGD", {"momentum": 0.9, "convention": "torch"}),
+    ("SGD", {"momentum": 0.9, "nesterov": True, "convention": "torch"}),
+    ("RMSprop", {}), ("RMSprop", {"momentum": 0.9, "centered": True}),
+    ("RMSprop", {"momentum": 0.9, "convention": "torch"}),
+    ("Adagrad", {}), ("Adadelta", {"learning_rate": 1.0}), ("Adam", {}),
+    ("Adam", {"amsgrad": True, "convention": "torch"}), ("AdamW", {}), ("Nadam", {}),
+    ("Adamax", {}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", STEP_CASES)
+def test_float32_steps_agree_with_and_without_the_blas(name, kwargs, monkeypatch):
+    """Fifty float32 steps of every optimizer, with the BLAS and with NumPy alone."""
+    initial = np.random.default_rng(1).normal(size=70_000).astype(np.float32)
+    final = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(blas, "ENABLED", enabled)
+        rng = np.random.default_rng(2)
+        params = initial.copy()
+        optimizer = optimizers.ALL[name](**kwargs)
+        optimizer.build(params)
+        for _ in range(50):
+            optimizer.apply(params, (0.1 * params + rng.normal(size=params.size)).astype(np.float32))
+        final[enabled] = params
+    assert np.abs(final[True] - initial).max() > 1e-3, "the optimizer did not move"
+    np.testing.assert_allclose(final[True], final[False], rtol=1e-4, atol=1e-5)
