@@ -79,6 +79,29 @@ def test_summary_table_reports_medians_and_ratios():
     assert any("2.00 3.00 9.00" in note for note in notes)
 
 
+def test_summary_compares_each_epoch_with_the_peak_measured_right_after_it():
+    gflop = workloads.training_flops(workloads.FASHION_MLP) * 60000 / 1e9
+    # epochs at exactly 50%, 80% and 20% of the peaks measured after them: median 50%
+    results = {("W2-b512", "numpynn"): [{"epoch_seconds": [1.0, 1.0, 1.0],
+                                         "peak_gflops": [2 * gflop, 1.25 * gflop, 5 * gflop],
+                                         "test_accuracy": 0.8, "peak_mib": 300}]}
+    _, notes = run.summarise(["W2-b512"], ["numpynn"], results, {}, peak=4 * gflop)
+    [note] = [n for n in notes if "GFLOP/s" in n]
+    assert "= 25% of the peak measured at the start" in note
+    assert "50% of the peak measured right after each epoch" in note
+
+
+def test_stepping_worker_measures_the_peak_after_each_epoch(monkeypatch):
+    import io
+    monkeypatch.setattr(run, "matmul_peak_gflops", lambda repeats: 123.0)
+    replies = io.StringIO()
+    run.stepping_worker({"library": "numpynn", "workload": "W3", "peak_after_epochs": True},
+                        io.StringIO("epochs 2\nfinish\n"), replies,
+                        data=workloads.synthetic(workloads.CANCER_MLP))
+    result = json.loads(replies.getvalue().splitlines()[-1].split(" ", 1)[1])
+    assert result["peak_gflops"] == [123.0, 123.0]
+
+
 def test_workload_names_expand():
     assert run.expand_workloads("W2,W3") == ["W2-b128", "W2-b512", "W3"]
     with pytest.raises(SystemExit):
