@@ -10,9 +10,9 @@ used (the runner puts the repository root first on ``PYTHONPATH``).
 
 Every library runs in its own subprocess (fresh memory, its own peak-memory figure), and
 the libraries are interleaved so that a change in machine load hits all of them alike: a
-training workload starts one worker per library and the workers take turns, one epoch each
-(ten for W3), while the others wait; predict workloads run one library after the other in
-each round. Ratios come from the same run.
+workload starts one worker per library and the workers take turns, one training epoch (ten
+for W3) or one timed ``predict`` call each, while the others wait. Ratios come from the
+same run.
 
 Workloads (see ``workloads.py``):
   W1       Fashion-MNIST MLP 784-512-256-128-10 (ReLU, softmax), Adam, batch 32
@@ -87,9 +87,15 @@ def run_job(job, data=None):
         return workloads.train(job["library"], data, widths, spec["batch"], job["epochs"],
                                weights)
     x_test = data[1][0]
-    seconds = workloads.PREDICT[job["library"]](x_test, widths, spec["batch"], weights,
-                                               job.get("predict_repeats", PREDICT_REPEATS))
+    seconds = workloads.predict(job["library"], x_test, widths, spec["batch"],
+                                job.get("predict_repeats", PREDICT_REPEATS), weights)
     return {"predict_seconds": seconds, "samples": len(x_test)}
+
+
+def turns(job):
+    """How many units (epochs, or predict calls) ``job`` runs in all."""
+    return job["epochs"] if WORKLOADS[job["workload"]]["kind"] == "train" else job.get(
+        "predict_repeats", PREDICT_REPEATS)
 
 
 def _process_facts():
@@ -112,21 +118,29 @@ def worker(job):
 
 
 def stepping_worker(job, commands=sys.stdin, replies=sys.stdout, data=None):
-    """Training driven from outside: answers ``READY`` once set up, ``EPOCHS`` after each
-    ``epochs N`` line (having trained N epochs), and ``RESULT {...}`` at ``finish``."""
+    """A measurement driven from outside, one unit at a time (a training epoch, or a timed
+    ``predict`` call): answers ``READY`` once set up (warmed up), ``DONE`` after each
+    ``run N`` line (having run N units), and ``RESULT {...}`` at ``finish``."""
     spec, widths, data, weights = _job_inputs(job, data)
-    trainer = workloads.TRAINERS[job["library"]](data, widths, spec["batch"], weights)
+    if spec["kind"] == "train":
+        trainer = workloads.TRAINERS[job["library"]](data, widths, spec["batch"], weights)
+        unit = trainer.epoch
+    else:
+        unit = workloads.PREDICTORS[job["library"]](data[1][0], widths, spec["batch"], weights)
     print("READY", file=replies, flush=True)
     seconds, peaks = [], []
     for line in commands:
-        if line.startswith("epochs "):
+        if line.startswith("run "):
             for _ in range(int(line.split()[1])):
-                seconds.append(trainer.epoch())
+                seconds.append(unit())
                 if job.get("peak_after_epochs"):  # the matmul peak at this very moment
                     peaks.append(matmul_peak_gflops(repeats=PEAK_REPEATS_AFTER_EPOCH))
-            print("EPOCHS", file=replies, flush=True)
+            print("DONE", file=replies, flush=True)
         elif line.strip() == "finish":
-            result = {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
+            if spec["kind"] == "train":
+                result = {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
+            else:
+                result = {"predict_seconds": seconds, "samples": len(data[1][0])}
             if peaks:
                 result["peak_gflops"] = peaks
             print("RESULT " + json.dumps({**result, **_process_facts()}), file=replies,
@@ -159,11 +173,12 @@ def run_worker(job, env, timeout):
     raise RuntimeError(f"{job['library']} {job['workload']} failed:\n{process.stderr[-3000:]}")
 
 
-def train_in_step(jobs, env, per_turn=1, pause=0.5):
-    """Train every library of ``jobs`` at once, taking turns: all workers are set up first,
-    then each runs ``per_turn`` epochs while the others wait (blocked, using no CPU), so a
-    change in the machine's speed hits every library within seconds of the others. The
-    pause lets each library's threads go idle before the next one starts."""
+def take_turns(jobs, env, per_turn=1, pause=0.5):
+    """Run every library of ``jobs`` at once, taking turns: all workers are set up first,
+    then each runs ``per_turn`` units (epochs, or predict calls) while the others wait
+    (blocked, using no CPU), so a change in the machine's speed hits every library within
+    seconds of the others. The pause lets each library's threads go idle before the next
+    one starts."""
     logs = [tempfile.TemporaryFile("w+") for _ in jobs]  # a pipe could fill and block
     workers = [subprocess.Popen([sys.executable, __file__, "--stepping-worker", json.dumps(job)],
                                 env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -184,10 +199,10 @@ def train_in_step(jobs, env, per_turn=1, pause=0.5):
     try:
         for i in range(len(jobs)):
             ask(i)  # READY
-        for turn in range(0, jobs[0]["epochs"], per_turn):
+        for turn in range(0, turns(jobs[0]), per_turn):
             for i, job in enumerate(jobs):
                 time.sleep(pause)
-                ask(i, f"epochs {min(per_turn, job['epochs'] - turn)}")
+                ask(i, f"run {min(per_turn, turns(job) - turn)}")
         return [json.loads(ask(i, "finish")[1]) for i in range(len(jobs))]
     finally:
         for process, log in zip(workers, logs):
@@ -267,12 +282,10 @@ def measure(args):
                      "epochs": spec.get("epochs", args.epochs),
                      "peak_after_epochs": library == "numpynn" and spec.get("data") == "fashion"}
                     for library in libraries]
-            if spec["kind"] == "train":  # in turns of epochs: A B C, A B C, ...
-                round_results = train_in_step(jobs, env, spec.get("epochs_per_turn", 1))
-            elif spec["kind"] == "import":
+            if spec["kind"] == "import":
                 round_results = [{"import_seconds": import_seconds(lib, env)} for lib in libraries]
-            else:  # one library after the other: A B C
-                round_results = [run_worker(job, env, args.timeout) for job in jobs]
+            else:  # in turns of epochs or predict calls: A B C, A B C, ...
+                round_results = take_turns(jobs, env, spec.get("epochs_per_turn", 1))
             for library, result in zip(libraries, round_results):
                 results[(name, library)].append(result)
                 print(f"round {round_ + 1}/{args.repeats} {name:8s} {library:8s} "
@@ -371,8 +384,8 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=None,
                         help="threads for every library (default: each library's own default)")
     parser.add_argument("--timeout", type=float, default=1800,
-                        help="seconds per predict or peak measurement (training turns have "
-                             "no limit)")
+                        help="seconds for the peak measurement at the start (the workers "
+                             "taking turns have no limit)")
     parser.add_argument("--json", default=None, help="also write raw results to this file")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--stepping-worker", default=None, help=argparse.SUPPRESS)

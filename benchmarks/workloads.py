@@ -2,9 +2,9 @@
 
 Every library gets the same data, the same initial weights (Glorot-uniform kernels drawn once
 with NumPy, zero biases), the same batch size, optimizer settings and number of epochs.
-``TRAINERS[library]`` builds a model that trains one epoch per ``epoch()`` call (so the runner
-can alternate the libraries epoch by epoch); each ``predict_*`` function returns the seconds
-of ``predict`` calls over its input.
+``TRAINERS[library]`` builds a model that trains one epoch per ``epoch()`` call, and
+``PREDICTORS[library]`` one that times one ``predict`` over its input per call, so the runner
+can alternate the libraries epoch by epoch, or call by call.
 
 The functions import their library lazily, so this module imports with NumPy alone.
 """
@@ -155,11 +155,15 @@ class _KerasLikeTrainer:
         return _accuracy(probabilities, self.y_test)
 
 
-def _predict_keras_like(keras, x, widths, batch_size, weights, repeats):
-    model = _keras_like_model(keras, widths, weights)
-    model.predict(x[:batch_size], batch_size=batch_size, verbose=0)  # warm-up (tracing)
-    return [_timed(lambda: model.predict(x, batch_size=batch_size, verbose=0))
-            for _ in range(repeats)]
+class _KerasLikePredictor:
+    """numpynn or Keras: each call times one ``predict`` over ``x`` and returns its seconds."""
+
+    def __init__(self, keras, x, widths, batch_size, weights):
+        self.model, self.x, self.batch_size = _keras_like_model(keras, widths, weights), x, batch_size
+        self()  # warm-up: tracing, buffers
+
+    def __call__(self):
+        return _timed(lambda: self.model.predict(self.x, batch_size=self.batch_size, verbose=0))
 
 
 def _timed(fn):
@@ -173,9 +177,9 @@ def trainer_numpynn(data, widths, batch_size, weights):
     return _KerasLikeTrainer(numpynn, data, widths, batch_size, weights)
 
 
-def predict_numpynn(x, widths, batch_size, weights, repeats=3):
+def predictor_numpynn(x, widths, batch_size, weights):
     import numpynn
-    return _predict_keras_like(numpynn, x, widths, batch_size, weights, repeats)
+    return _KerasLikePredictor(numpynn, x, widths, batch_size, weights)
 
 
 def _keras():
@@ -189,8 +193,8 @@ def trainer_keras(data, widths, batch_size, weights):
     return _KerasLikeTrainer(_keras(), data, widths, batch_size, weights)
 
 
-def predict_keras(x, widths, batch_size, weights, repeats=3):
-    return _predict_keras_like(_keras(), x, widths, batch_size, weights, repeats)
+def predictor_keras(x, widths, batch_size, weights):
+    return _KerasLikePredictor(_keras(), x, widths, batch_size, weights)
 
 
 # -- PyTorch --------------------------------------------------------------------------------
@@ -260,18 +264,25 @@ class TorchTrainer:
         return _accuracy(probabilities, self.y_test)
 
 
-def predict_torch(x, widths, batch_size, weights, repeats=3):
-    import torch
-    model = _torch_model(widths, weights).eval()
-    x = torch.from_numpy(x)
+class TorchPredictor:
+    """``predict`` the PyTorch way (batches under ``inference_mode``, probabilities
+    concatenated into one NumPy array); each call times one pass over ``x``."""
 
-    def predict():
-        with torch.inference_mode():
-            out = [_torch_probabilities(model, model(x[i:i + batch_size]))
-                   for i in range(0, len(x), batch_size)]
-            return torch.cat(out).numpy()
-    predict()
-    return [_timed(predict) for _ in range(repeats)]
+    def __init__(self, x, widths, batch_size, weights):
+        import torch
+        self.torch, self.model = torch, _torch_model(widths, weights).eval()
+        self.x, self.batch_size = torch.from_numpy(x), batch_size
+        self()  # warm-up
+
+    def _predict(self):
+        x, n = self.x, self.batch_size
+        with self.torch.inference_mode():
+            out = [_torch_probabilities(self.model, self.model(x[i:i + n]))
+                   for i in range(0, len(x), n)]
+            return self.torch.cat(out).numpy()
+
+    def __call__(self):
+        return _timed(self._predict)
 
 
 #: ``TRAINERS[library](data, widths, batch_size, weights)``: an object with ``epoch()`` (runs
@@ -284,7 +295,15 @@ def train(library, data, widths, batch_size, epochs, weights):
     trainer = TRAINERS[library](data, widths, batch_size, weights)
     seconds = [trainer.epoch() for _ in range(epochs)]
     return {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
-PREDICT = {"numpynn": predict_numpynn, "torch": predict_torch, "keras": predict_keras}
+#: ``PREDICTORS[library](x, widths, batch_size, weights)``: a callable that times one
+#: ``predict`` over ``x`` per call (after a warm-up call) and returns its seconds
+PREDICTORS = {"numpynn": predictor_numpynn, "torch": TorchPredictor, "keras": predictor_keras}
+
+
+def predict(library, x, widths, batch_size, repeats, weights):
+    """Seconds of ``repeats`` timed ``predict`` calls over ``x``."""
+    predictor = PREDICTORS[library](x, widths, batch_size, weights)
+    return [predictor() for _ in range(repeats)]
 #: what ``import`` each library needs, and the installed packages counted for its size
 #: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).
 IMPORTS = {"numpynn": ("numpynn", ["numpynn"]), "torch": ("torch", ["torch"]),

@@ -96,7 +96,7 @@ def test_stepping_worker_measures_the_peak_after_each_epoch(monkeypatch):
     monkeypatch.setattr(run, "matmul_peak_gflops", lambda repeats: 123.0)
     replies = io.StringIO()
     run.stepping_worker({"library": "numpynn", "workload": "W3", "peak_after_epochs": True},
-                        io.StringIO("epochs 2\nfinish\n"), replies,
+                        io.StringIO("run 2\nfinish\n"), replies,
                         data=workloads.synthetic(workloads.CANCER_MLP))
     result = json.loads(replies.getvalue().splitlines()[-1].split(" ", 1)[1])
     assert result["peak_gflops"] == [123.0, 123.0]
@@ -130,16 +130,28 @@ def test_stepping_worker_trains_in_turns_on_command():
     data = workloads.synthetic(workloads.CANCER_MLP)
     replies = io.StringIO()
     run.stepping_worker({"library": "numpynn", "workload": "W3"},
-                        io.StringIO("epochs 2\nepochs 1\nfinish\n"), replies, data=data)
+                        io.StringIO("run 2\nrun 1\nfinish\n"), replies, data=data)
     lines = replies.getvalue().splitlines()
-    assert lines[:3] == ["READY", "EPOCHS", "EPOCHS"]
+    assert lines[:3] == ["READY", "DONE", "DONE"]
     result = json.loads(lines[3].split(" ", 1)[1])
     assert len(result["epoch_seconds"]) == 3 and 0 <= result["test_accuracy"] <= 1
+
+
+def test_stepping_worker_times_predict_calls_on_command():
+    import io
+    replies = io.StringIO()
+    run.stepping_worker({"library": "numpynn", "workload": "W4-b32"},
+                        io.StringIO("run 1\nrun 2\nfinish\n"), replies,
+                        data=workloads.synthetic(workloads.FASHION_MLP, n_test=100))
+    lines = replies.getvalue().splitlines()
+    assert lines[:3] == ["READY", "DONE", "DONE"]
+    result = json.loads(lines[3].split(" ", 1)[1])
+    assert len(result["predict_seconds"]) == 3 and result["samples"] == 100
 
 
 def test_workers_take_turns_in_subprocesses():
     pytest.importorskip("sklearn")
     env = run.worker_env(unset_openblas=False)
     job = {"library": "numpynn", "workload": "W3", "epochs": 3}
-    [result] = run.train_in_step([job], env, per_turn=2, pause=0)
+    [result] = run.take_turns([job], env, per_turn=2, pause=0)
     assert len(result["epoch_seconds"]) == 3 and result["peak_mib"] > 0
