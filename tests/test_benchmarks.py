@@ -125,6 +125,15 @@ def test_matmul_layout_script_runs(monkeypatch, capsys):
     assert "batch     2:" in out and "batch    40:" in out
 
 
+def test_optimizer_step_script_runs(monkeypatch, capsys):
+    script = _load("optimizer_step")
+    monkeypatch.setattr(script, "CASES", script.CASES[:1] + script.CASES[5:6])
+    monkeypatch.setattr(script, "torch_time", lambda *args: 1.0)
+    script.main(["--size", "1000", "--repeat", "2"])
+    out = capsys.readouterr().out
+    assert "NumPy-only ms" in out and "\nSGD " in out and "\nAdam " in out
+
+
 def test_stepping_worker_trains_in_turns_on_command():
     import io
     data = workloads.synthetic(workloads.CANCER_MLP)
