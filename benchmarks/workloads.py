@@ -159,7 +159,8 @@ class _KerasLikePredictor:
     """numpynn or Keras: each call times one ``predict`` over ``x`` and returns its seconds."""
 
     def __init__(self, keras, x, widths, batch_size, weights):
-        self.model, self.x, self.batch_size = _keras_like_model(keras, widths, weights), x, batch_size
+        self.model = _keras_like_model(keras, widths, weights)
+        self.x, self.batch_size = x, batch_size
         self()  # warm-up: tracing, buffers
 
     def __call__(self):
@@ -295,6 +296,8 @@ def train(library, data, widths, batch_size, epochs, weights):
     trainer = TRAINERS[library](data, widths, batch_size, weights)
     seconds = [trainer.epoch() for _ in range(epochs)]
     return {"epoch_seconds": seconds, "test_accuracy": trainer.test_accuracy()}
+
+
 #: ``PREDICTORS[library](x, widths, batch_size, weights)``: a callable that times one
 #: ``predict`` over ``x`` per call (after a warm-up call) and returns its seconds
 PREDICTORS = {"numpynn": predictor_numpynn, "torch": TorchPredictor, "keras": predictor_keras}
@@ -304,6 +307,8 @@ def predict(library, x, widths, batch_size, repeats, weights):
     """Seconds of ``repeats`` timed ``predict`` calls over ``x``."""
     predictor = PREDICTORS[library](x, widths, batch_size, weights)
     return [predictor() for _ in range(repeats)]
+
+
 #: what ``import`` each library needs, and the installed packages counted for its size
 #: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).
 IMPORTS = {"numpynn": ("numpynn", ["numpynn"]), "torch": ("torch", ["torch"]),
