@@ -10,6 +10,10 @@ def numpy_only(monkeypatch):
     monkeypatch.setattr(blas, "ENABLED", False)
 
 
+#: how closely one float computation of a x + b y matches another, by dtype
+TOLERANCE = {np.float32: {"rtol": 1e-6, "atol": 1e-6}, np.float64: {"rtol": 1e-14, "atol": 1e-14}}
+
+
 def vectors(dtype, n=100_003, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=n).astype(dtype), rng.normal(size=n).astype(dtype)
@@ -18,7 +22,7 @@ def vectors(dtype, n=100_003, seed=0):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_axpy_and_axpby_compute_their_formulas(dtype):
     x, y = vectors(dtype)
-    tolerance = {"rtol": 1e-6, "atol": 1e-6} if dtype == np.float32 else {"rtol": 1e-14, "atol": 1e-14}
+    tolerance = TOLERANCE[dtype]
     expected = (y.astype(np.float64) - 0.25 * x).astype(dtype)
     np.testing.assert_allclose(blas.axpy(-0.25, x, y.copy()), expected, **tolerance)
     expected = (0.3 * x.astype(np.float64) + 0.9 * y).astype(dtype)
@@ -44,8 +48,7 @@ def test_both_ways_give_the_same_numbers(dtype, monkeypatch):
         monkeypatch.setattr(blas, "ENABLED", enabled)
         results[enabled] = (blas.axpy(1.5, x, y.copy()), blas.axpby(-2.0, x, 0.5, y.copy()))
     for with_blas, with_numpy in zip(results[True], results[False]):
-        np.testing.assert_allclose(with_blas, with_numpy, rtol=1e-6 if dtype == np.float32 else 1e-14,
-                                   atol=1e-6 if dtype == np.float32 else 1e-14)
+        np.testing.assert_allclose(with_blas, with_numpy, **TOLERANCE[dtype])
 
 
 def test_arrays_the_blas_cannot_take_go_through_numpy():
@@ -91,7 +94,8 @@ def test_float32_steps_agree_with_and_without_the_blas(name, kwargs, monkeypatch
         optimizer = optimizers.ALL[name](**kwargs)
         optimizer.build(params)
         for _ in range(50):
-            optimizer.apply(params, (0.1 * params + rng.normal(size=params.size)).astype(np.float32))
+            grads = 0.1 * params + rng.normal(size=params.size).astype(np.float32)
+            optimizer.apply(params, grads)
         final[enabled] = params
     assert np.abs(final[True] - initial).max() > 1e-3, "the optimizer did not move"
     np.testing.assert_allclose(final[True], final[False], rtol=1e-4, atol=1e-5)
