@@ -254,7 +254,10 @@ class Model:
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
                                                  "verbose": verbose})
-        # Batches are gathered into these two arrays (rows picked in shuffled order).
+        # Batches are gathered into these two arrays (rows picked in shuffled order). The
+        # indices come from a permutation, so always in range: mode="clip" checks nothing and
+        # lets np.take write straight into ``out`` (with the default mode="raise" it gathers
+        # into a temporary array first and then copies that: about 1.5x the time).
         x_batch = np.empty((batch_size,) + x.shape[1:], dtype=x.dtype)
         y_batch = np.empty((batch_size,) + y.shape[1:], dtype=y.dtype)
         batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
@@ -267,8 +270,8 @@ class Model:
                 order = backend.rng().permutation(len(x)) if shuffle else np.arange(len(x))
                 for step in range(steps):
                     index = order[step * batch_size:(step + 1) * batch_size]
-                    xb = np.take(x, index, axis=0, out=x_batch[:len(index)])
-                    yb = np.take(y, index, axis=0, out=y_batch[:len(index)])
+                    xb = np.take(x, index, axis=0, out=x_batch[:len(index)], mode="clip")
+                    yb = np.take(y, index, axis=0, out=y_batch[:len(index)], mode="clip")
                     callback_list.on_train_batch_begin(step)
                     self.train_step(xb, yb)
                     callback_list.on_train_batch_end(step, self._running.results() if batch_logs
