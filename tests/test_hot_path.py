@@ -87,6 +87,29 @@ def test_forward_inplace_equals_forward(name):
         np.testing.assert_array_equal(z, x)
 
 
+@pytest.mark.parametrize("columns", [1, 10, activations.FEW_COLUMNS,
+                                     activations.FEW_COLUMNS + 1])
+@pytest.mark.parametrize("transposed_view", [False, True])
+def test_softmax_of_few_columns_equals_the_formula(columns, transposed_view):
+    """Up to FEW_COLUMNS columns softmax reduces a transposed copy (or, for a transposed
+    view as Dense returns for small batches, the contiguous array itself)."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(scale=30.0, size=(37, columns))
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    expected = e / e.sum(axis=1, keepdims=True)
+    grad = rng.normal(size=x.shape)
+    expected_grad = expected * (grad - (grad * expected).sum(axis=1, keepdims=True))
+    z = x.T.copy().T if transposed_view else x.copy()
+    assert z.T.flags.c_contiguous if transposed_view else z.flags.c_contiguous
+    y = activations.softmax.forward_inplace(z)
+    np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(activations.softmax.forward(x), expected, rtol=1e-12,
+                               atol=1e-300)
+    np.testing.assert_allclose(activations.softmax.backward(grad.copy(), x, y), expected_grad,
+                               rtol=1e-10, atol=1e-12)
+    assert np.isnan(activations.softmax.forward(np.where(x > 1, np.nan, x))).sum() > 0
+
+
 @pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4)])
 def test_sparse_fused_gradient_equals_one_hot_form(shape):
     rng = np.random.default_rng(2)
