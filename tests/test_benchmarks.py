@@ -164,3 +164,10 @@ def test_workers_take_turns_in_subprocesses():
     job = {"library": "numpynn", "workload": "W3", "epochs": 3}
     [result] = run.take_turns([job], env, per_turn=2, pause=0)
     assert len(result["epoch_seconds"]) == 3 and result["peak_mib"] > 0
+
+
+def test_products_script_runs(capsys):
+    _load("products").main(["--batches", "4,16", "--rounds", "1", "--calls", "1",
+                            "--samples", "40"])
+    out = capsys.readouterr().out
+    assert "batch     4 round 1: numpy" in out and "batch    16 round 1: numpy" in out
