@@ -264,7 +264,7 @@ class GELU(ActivationFunction):
 FEW_COLUMNS = 64
 
 
-def _reduce_rows(ufunc, x, axis):
+def reduce_rows(ufunc, x, axis):
     """``ufunc.reduce(x, axis, keepdims=True)``. NumPy reduces a short, contiguous last axis
     slowly, one row at a time (the max of 1024 x 10 float32: about 80 us); for a 2-D x of at
     most ``FEW_COLUMNS`` columns (a softmax over classes) it reduces ``x.T`` as a contiguous
@@ -286,18 +286,18 @@ class Softmax(ActivationFunction):
         self.axis = int(axis)
 
     def forward(self, x):
-        return self._exp_normalised(x - _reduce_rows(np.maximum, x, self.axis))
+        return self._exp_normalised(x - reduce_rows(np.maximum, x, self.axis))
 
     def forward_inplace(self, x):
         if x.dtype.kind != "f":
             return self.forward(x)
-        x -= _reduce_rows(np.maximum, x, self.axis)
+        x -= reduce_rows(np.maximum, x, self.axis)
         return self._exp_normalised(x)
 
     def _exp_normalised(self, shifted):
         """e^s / sum e^s for s = x - max x, in s's memory."""
         np.exp(shifted, out=shifted)
-        shifted /= _reduce_rows(np.add, shifted, self.axis)
+        shifted /= reduce_rows(np.add, shifted, self.axis)
         return shifted
 
     def derivative(self, x):
@@ -305,7 +305,7 @@ class Softmax(ActivationFunction):
                         "diag(y) - y y^T. Use backward(grad, x, y) for backpropagation.")
 
     def backward(self, grad, x, y):
-        grad -= _reduce_rows(np.add, grad * y, self.axis)
+        grad -= reduce_rows(np.add, grad * y, self.axis)
         grad *= y
         return grad
 

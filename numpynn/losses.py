@@ -19,6 +19,7 @@ the fused gradient dL/dz = (p - y) / batch at the logits (``logits_gradient``).
 import numpy as np
 
 from numpynn import backend, registry
+from numpynn.activations import reduce_rows
 
 
 def _as_2d(y_true, y_pred):
@@ -29,8 +30,8 @@ def _as_2d(y_true, y_pred):
 
 
 def _log_softmax(z, axis=-1):
-    shifted = z - z.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = z - reduce_rows(np.maximum, z, axis)
+    return shifted - np.log(reduce_rows(np.add, np.exp(shifted), axis))
 
 
 class Loss:
