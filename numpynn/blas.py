@@ -1,13 +1,19 @@
-"""Two BLAS vector operations, from the BLAS that NumPy itself is built on.
+"""Three BLAS operations, from the BLAS that NumPy itself is built on.
 
     axpy(a, x, y):      y <- a x + y
     axpby(a, x, b, y):  y <- a x + b y
+    add_row(row, a):    a[i, :] <- a[i, :] + row for every row i of a matrix a
 
 NumPy has no fused multiply-add, so ``y *= b; y += a * x`` takes two or three passes over the
 arrays and a scratch array. The BLAS does it in one pass, and OpenBLAS spreads ``axpy`` over
 its threads. For the optimizers, whose state is a few flat arrays the size of the model, that
 is the difference between streaming the arrays through memory three times and once: Adam's
 step on the Fashion-MNIST MLP's 567,434 parameters goes from ten passes to seven.
+
+``add_row`` is how ``Dense`` adds its bias to a large batch: the rank-1 update
+``a <- a + 1 row^T`` (the BLAS's ``ger``, with a vector of ones), which OpenBLAS spreads over
+its threads. On 1024 x 512 float32 it took 36 us against 143 us for NumPy's broadcast
+``a += row``; below ``ADD_ROW_MIN_SIZE`` values NumPy is faster than the call.
 
 The functions are looked up with ``ctypes`` in the OpenBLAS library of NumPy's wheels (the
 ``scipy_cblas_*`` symbols, 64-bit or 32-bit integers). Where it is not found (a NumPy built on
@@ -21,6 +27,8 @@ import numpy as np
 
 #: set to False to always use the NumPy formulas (the tests compare both)
 ENABLED = True
+#: ``add_row`` calls the BLAS from this many values of ``a`` on (the call costs about 8 us)
+ADD_ROW_MIN_SIZE = 32_768
 
 
 def _load():
@@ -43,13 +51,16 @@ def _load():
                         ("axpy", [integer, real, ctypes.c_void_p, integer,
                                   ctypes.c_void_p, integer]),
                         ("axpby", [integer, real, ctypes.c_void_p, integer, real,
-                                   ctypes.c_void_p, integer])):
+                                   ctypes.c_void_p, integer]),
+                        ("ger", [ctypes.c_int, integer, integer, real, ctypes.c_void_p,
+                                 integer, ctypes.c_void_p, integer, ctypes.c_void_p,
+                                 integer])):
                     function = getattr(library, f"scipy_cblas_{prefix}{name}{suffix}", None)
                     if function is None:
                         break
                     function.argtypes, function.restype = argtypes, None
                     functions[name, np.dtype(dtype)] = function
-            if len(functions) == 4:
+            if len(functions) == 6:
                 return functions
     return {}
 
@@ -90,3 +101,26 @@ def axpby(a, x, b, y):
     else:
         function(y.size, a, x.ctypes.data, 1, b, y.ctypes.data, 1)
     return y
+
+
+_ROW_MAJOR = 101  # CBLAS_ORDER: CblasRowMajor
+_ones = {}  # dtype -> the longest vector of ones needed so far
+
+
+def add_row(row, a):
+    """``a += row`` for a 2-D ``a`` and a ``row`` of its width, in place; returns ``a``."""
+    function = None
+    if (ENABLED and _FUNCTIONS and a.ndim == 2 and a.size >= ADD_ROW_MIN_SIZE
+            and a.flags.c_contiguous and row.flags.c_contiguous
+            and a.dtype == row.dtype and row.shape == a.shape[1:]):
+        function = _FUNCTIONS.get(("ger", a.dtype))
+    if function is None:
+        a += row
+        return a
+    ones = _ones.get(a.dtype)
+    if ones is None or len(ones) < len(a):
+        ones = _ones[a.dtype] = np.ones(len(a), dtype=a.dtype)
+    # a <- 1 * ones row^T + a, with a's rows len(row) apart
+    function(_ROW_MAJOR, a.shape[0], a.shape[1], 1.0, ones.ctypes.data, 1, row.ctypes.data, 1,
+             a.ctypes.data, a.shape[1])
+    return a

@@ -70,6 +70,36 @@ def test_numpy_path_computes_in_place(numpy_only):
     np.testing.assert_allclose(target, 0.5 * y + x, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_add_row_adds_the_row_to_every_row(dtype, enabled, monkeypatch):
+    monkeypatch.setattr(blas, "ENABLED", enabled)
+    rng = np.random.default_rng(1)
+    for shape in [(300, 200), (3, 5)]:  # above and below ADD_ROW_MIN_SIZE
+        a, row = rng.normal(size=shape).astype(dtype), rng.normal(size=shape[1]).astype(dtype)
+        expected = a + row
+        assert blas.add_row(row, a) is a
+        np.testing.assert_array_equal(a, expected)  # one addition per value: exact
+
+
+def test_add_row_takes_the_blas_path_for_large_contiguous_matrices(monkeypatch):
+    if not blas.available():
+        pytest.skip("NumPy's OpenBLAS symbols were not found: add_row uses NumPy only")
+    calls = []
+    real = blas._FUNCTIONS["ger", np.dtype(np.float32)]
+    monkeypatch.setitem(blas._FUNCTIONS, ("ger", np.dtype(np.float32)),
+                        lambda *args: calls.append(args) or real(*args))
+    a = np.zeros((blas.ADD_ROW_MIN_SIZE // 64, 64), np.float32)
+    row = np.arange(64, dtype=np.float32)
+    blas.add_row(row, a)
+    blas.add_row(row[:32], a[:, :32])                # not contiguous: NumPy
+    blas.add_row(row.astype(np.float64), a.copy())   # mixed dtypes: NumPy
+    blas.add_row(row[:8], np.zeros((4, 8), np.float32))  # small: NumPy
+    assert len(calls) == 1
+    np.testing.assert_array_equal(a[:, 32:], np.broadcast_to(row[32:], (len(a), 32)))
+    np.testing.assert_array_equal(a[:, :32], 2 * np.broadcast_to(row[:32], (len(a), 32)))
+
+
 STEP_CASES = [
     ("SGD", {}), ("SGD", {"momentum": 0.9}), ("SGD", {"momentum": 0.9, "nesterov": True}),
     ("SGD", {"momentum": 0.9, "convention": "torch"}),
@@ -99,3 +129,13 @@ def test_float32_steps_agree_with_and_without_the_blas(name, kwargs, monkeypatch
         final[enabled] = params
     assert np.abs(final[True] - initial).max() > 1e-3, "the optimizer did not move"
     np.testing.assert_allclose(final[True], final[False], rtol=1e-4, atol=1e-5)
+
+
+def test_dense_adds_its_bias_through_add_row_on_large_batches():
+    from numpynn import layers
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(1024, 40)).astype(np.float32)
+    layer = layers.Dense(64, bias_initializer="random_normal")
+    y = layer(x)
+    assert y.size >= blas.ADD_ROW_MIN_SIZE and np.abs(layer.bias).min() > 0
+    np.testing.assert_allclose(y, x @ layer.kernel + layer.bias, rtol=1e-5, atol=1e-6)

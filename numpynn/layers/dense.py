@@ -1,7 +1,7 @@
 """``Dense``: the fully connected layer, y = activation(x W + b)."""
 import numpy as np
 
-from numpynn import activations, initializers
+from numpynn import activations, blas, initializers
 from numpynn.layers.base import Layer
 
 #: Up to this batch size a 2-D batch's products are formed transposed, as (units, batch)
@@ -74,7 +74,7 @@ class Dense(Layer):
             z = self._buffer("z", x.shape[:-1] + (self.units,), dtype)
             np.matmul(x, self.kernel, out=z)
         if self.use_bias:
-            z += self.bias
+            blas.add_row(self.bias, z)  # z += bias, on the BLAS's threads for large batches
         self._z = z
         # An activation whose backward needs only y (relu, softmax, sigmoid, ...) computes y
         # in z's memory; the others return a new array and keep z.
