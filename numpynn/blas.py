@@ -17,9 +17,9 @@ its threads. On 1024 x 512 float32 it took 36 us against 143 us for NumPy's broa
 
 The functions are looked up with ``ctypes`` in the OpenBLAS library of NumPy's wheels (the
 ``scipy_cblas_*`` symbols, 64-bit or 32-bit integers). Where it is not found (a NumPy built on
-another BLAS), or for arrays that are not contiguous float32/float64 vectors, the same
-formulas run as NumPy operations: results agree to rounding (the BLAS may fuse a multiply and
-an add into one rounding).
+another BLAS), or for arrays it cannot take (not contiguous, not float32/float64 vectors, or
+for ``add_row`` a small or strided matrix), the same formulas run as NumPy operations: results
+agree to rounding (the BLAS may fuse a multiply and an add into one rounding).
 """
 import ctypes
 
