@@ -1,17 +1,16 @@
 """The MLP's matrix products alone: NumPy's BLAS against PyTorch's, batch by batch.
 
-    python benchmarks/products.py [--batches 32,1024] [--rounds 3] [--calls 30]
+    python benchmarks/products.py [--batches 32,1024] [--rounds 3] [--calls 30] [--samples N]
 
 For each batch size, the forward products of the Fashion-MNIST MLP (784-512-256-128-10)
 over ``--samples`` inputs (default 10,000, the test set's size) and nothing else:
 ``np.matmul(h, W, out=...)`` against ``torch.mm(h, W^T, out=...)`` (PyTorch keeps W as
 (out, in), as ``nn.Linear`` does); ``numpy-T`` is NumPy in the transposed order that
 ``Dense`` uses up to 32 rows, ``np.matmul(W^T, h^T, out=...)`` into (units, batch) arrays.
-Each library (PyTorch where installed) runs in a fresh
-process of its own, so that one library's spinning BLAS threads never share the cores with
-the other's; the two take turns ``--rounds`` times, and each process times ``--calls``
-passes. This is the part of ``predict`` (W4) that numpynn hands to the BLAS; the rest is
-bias, activations and Python.
+Each variant (PyTorch where installed) runs in a fresh process of its own, so that one
+library's spinning BLAS threads never share the cores with another's; they take turns
+``--rounds`` times, and each process times ``--calls`` passes. This is the part of
+``predict`` (W4) that numpynn hands to the BLAS; the rest is bias, activations and Python.
 """
 import argparse
 import importlib.util
@@ -98,6 +97,7 @@ def main(argv=None):
             f"{library}/torch {ms[library] / ms['torch']:.2f}" for library in ("numpy", "numpy-T"))
               + "; GFLOP/s " + ", ".join(f"{library} {flops / t / 1e6:.0f}"
                                          for library, t in ms.items()))
+
 
 if __name__ == "__main__":
     main()
