@@ -3,6 +3,7 @@
     python benchmarks/run.py                      # all workloads, 3 rounds, 5 epochs
     python benchmarks/run.py --quick              # 1 round, 2 epochs (a few minutes)
     python benchmarks/run.py --workloads W1,W3 --repeats 2 --epochs 3
+    python benchmarks/run.py --libraries numpynn,torch,torch-ftz,keras
 
 Run it with a Python that has the references (``pip install -e ".[reference,data]"``);
 libraries that are not installed are left out of the table. The numpynn of this checkout is
@@ -13,6 +14,9 @@ the libraries are interleaved so that a change in machine load hits all of them 
 workload starts one worker per library and the workers take turns, one training epoch (ten
 for W3) or one timed ``predict`` call each, while the others wait. Ratios come from the
 same run.
+
+``torch-ftz`` is PyTorch run with ``torch.set_flush_denormal(True)``: it shows how much of
+PyTorch's time goes to arithmetic on subnormal numbers, which numpynn's optimizers flush.
 
 Workloads (see ``workloads.py``):
   W1       Fashion-MNIST MLP 784-512-256-128-10 (ReLU, softmax), Adam, batch 32
@@ -370,7 +374,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workloads", default="W1,W2,W3,W4,W5",
                         help="comma-separated: W1, W2 (both batches), W2-b128, W3, W4, W5")
-    parser.add_argument("--libraries", default=",".join(LIBRARIES))
+    parser.add_argument("--libraries", default=",".join(LIBRARIES),
+                        help="comma-separated; also torch-ftz: PyTorch with subnormal floats "
+                             "flushed to zero (torch.set_flush_denormal(True))")
     parser.add_argument("--repeats", type=int, default=3,
                         help="rounds; each round runs every library once per workload")
     parser.add_argument("--epochs", type=int, default=5,

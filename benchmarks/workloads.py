@@ -286,9 +286,24 @@ class TorchPredictor:
         return _timed(self._predict)
 
 
+def _flushing_subnormals(reference):
+    """``reference`` (a PyTorch trainer or predictor class) made after
+    ``torch.set_flush_denormal(True)``: the processor then reads and writes subnormal floats
+    as zero (x86's FTZ and DAZ modes), as numpynn's optimizers do for their state. PyTorch's
+    default leaves them on, and on some processors its Adam then slows down as the state of
+    always-zero gradients decays into the subnormal range (see docs/performance.md)."""
+    def make(*args):
+        import torch
+        if not torch.set_flush_denormal(True):
+            raise RuntimeError("this processor cannot flush subnormal floats to zero")
+        return reference(*args)
+    return make
+
+
 #: ``TRAINERS[library](data, widths, batch_size, weights)``: an object with ``epoch()`` (runs
 #: one epoch, returns its seconds) and ``test_accuracy()``
-TRAINERS = {"numpynn": trainer_numpynn, "torch": TorchTrainer, "keras": trainer_keras}
+TRAINERS = {"numpynn": trainer_numpynn, "torch": TorchTrainer, "keras": trainer_keras,
+            "torch-ftz": _flushing_subnormals(TorchTrainer)}
 
 
 def train(library, data, widths, batch_size, epochs, weights):
@@ -300,7 +315,8 @@ def train(library, data, widths, batch_size, epochs, weights):
 
 #: ``PREDICTORS[library](x, widths, batch_size, weights)``: a callable that times one
 #: ``predict`` over ``x`` per call (after a warm-up call) and returns its seconds
-PREDICTORS = {"numpynn": predictor_numpynn, "torch": TorchPredictor, "keras": predictor_keras}
+PREDICTORS = {"numpynn": predictor_numpynn, "torch": TorchPredictor, "keras": predictor_keras,
+              "torch-ftz": _flushing_subnormals(TorchPredictor)}
 
 
 def predict(library, x, widths, batch_size, repeats, weights):
@@ -312,4 +328,4 @@ def predict(library, x, widths, batch_size, repeats, weights):
 #: what ``import`` each library needs, and the installed packages counted for its size
 #: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).
 IMPORTS = {"numpynn": ("numpynn", ["numpynn"]), "torch": ("torch", ["torch"]),
-           "keras": ("keras", ["keras", "tensorflow"])}
+           "keras": ("keras", ["keras", "tensorflow"]), "torch-ftz": ("torch", ["torch"])}

@@ -108,12 +108,32 @@ def test_workload_names_expand():
         run.expand_workloads("W9")
 
 
-@pytest.mark.parametrize("library", ["torch", "keras"])
-def test_reference_workloads_run_when_installed(library):
-    pytest.importorskip(library, reason=f"{library} is a benchmark reference, not installed here")
+@pytest.fixture
+def default_subnormals():
+    """Puts PyTorch's handling of subnormal floats back to its default after the test
+    (``torch-ftz`` changes it for the whole process)."""
+    yield
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_flush_denormal(False)
+
+
+@pytest.mark.parametrize("library", ["torch", "keras", "torch-ftz"])
+def test_reference_workloads_run_when_installed(library, default_subnormals):
+    module = workloads.IMPORTS[library][0]
+    pytest.importorskip(module, reason=f"{module} is a benchmark reference, not installed here")
     result = run.run_job({"library": library, "workload": "W3", "epochs": 1},
                          data=workloads.synthetic(workloads.CANCER_MLP))
     assert len(result["epoch_seconds"]) == 1
+
+
+def test_torch_ftz_reads_and_writes_subnormals_as_zero(default_subnormals):
+    torch = pytest.importorskip("torch", reason="torch is a benchmark reference, not installed here")
+    subnormal = torch.tensor([1e-40], dtype=torch.float32)
+    assert (subnormal * 1.0).item() != 0  # PyTorch's default keeps subnormals
+    workloads.PREDICTORS["torch-ftz"](workloads.synthetic(workloads.CANCER_MLP)[1][0],
+                                      workloads.CANCER_MLP, 8,
+                                      workloads.initial_weights(workloads.CANCER_MLP))
+    assert (subnormal * 1.0).item() == 0
 
 
 def test_matmul_layout_script_runs(monkeypatch, capsys):
