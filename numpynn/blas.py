@@ -32,12 +32,12 @@ ADD_ROW_MIN_SIZE = 32_768
 
 
 def _load():
-    """``{(name, dtype): function}`` of NumPy's OpenBLAS, or ``{}``."""
+    """``(library, {(name, dtype): function})`` of NumPy's OpenBLAS, or ``(None, {})``."""
     try:
         with open("/proc/self/maps") as maps:
             paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
     except OSError:  # not Linux: use the NumPy formulas
-        return {}
+        return None, {}
     for path in paths:
         try:
             library = ctypes.CDLL(path)
@@ -61,11 +61,12 @@ def _load():
                     function.argtypes, function.restype = argtypes, None
                     functions[name, np.dtype(dtype)] = function
             if len(functions) == 6:
-                return functions
-    return {}
+                return library, functions
+    return None, {}
 
 
-_FUNCTIONS = _load()
+#: NumPy's OpenBLAS as a ``ctypes.CDLL`` (``None`` where it was not found), and its functions
+LIBRARY, _FUNCTIONS = _load()
 
 
 def available():

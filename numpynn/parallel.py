@@ -1,0 +1,154 @@
+"""Elementwise NumPy work on every core, run by the threads of NumPy's own OpenBLAS.
+
+NumPy runs a ufunc such as ``np.sqrt(v, out=t)`` on one core. For the optimizers, whose
+update is a handful of such passes over flat arrays the size of the model, that leaves the
+other cores idle for a large part of each training step. Worker threads of our own do not
+help: after every matrix product, OpenBLAS's threads keep their cores busy for a while
+waiting for the next one, so a thread of ours has no core to run on.
+
+``run(work, size)`` hands the work to those very threads instead. It calls
+``work(start, stop)`` once for each of a few consecutive slices ``[start, stop)`` of
+``range(size)``: one slice on the calling thread, the others on OpenBLAS's threads, at the
+same time. The NumPy calls inside ``work`` release Python's GIL while they loop, so the
+slices are computed in parallel. The results are those of ``work(0, size)`` exactly, as
+long as each element's result depends on that element alone.
+
+How: OpenBLAS's ``blas_level1_thread`` splits a length over its threads and calls a C
+function on each part, the way its own vector operations (``axpy``...) do. Here the C
+function is a ``ctypes`` callback into Python that turns the part it gets into a slice.
+That function is part of OpenBLAS, not of its documented interface, so it is tried once on
+a small job before it is trusted; where it is missing, misbehaves, or OpenBLAS is set to one
+thread, ``run`` calls ``work(0, size)`` on the calling thread.
+
+``work`` must not call a BLAS function that OpenBLAS itself spreads over its threads (a
+matrix product, ``blas.axpy``, ``blas.add_row``): those threads are busy running ``work``.
+``blas.axpby`` and NumPy's ufuncs are fine.
+"""
+import ctypes
+import threading
+
+from numpynn import blas
+
+#: set to False to always run ``work(0, size)`` on the calling thread (the tests compare both)
+ENABLED = True
+#: ``run`` splits from this many elements on (below, waking the threads costs more than it saves)
+MIN_SIZE = 131_072
+#: slices start at multiples of this many elements (64 bytes of float32: whole cache lines)
+ALIGN = 16
+
+_INT = ctypes.c_int64
+#: what ``blas_level1_thread`` calls on each part: (m, n, k, alpha, a, lda, b, ldb, c, ldc, sb)
+_PART = ctypes.CFUNCTYPE(ctypes.c_int, _INT, _INT, _INT, ctypes.c_double, ctypes.c_void_p,
+                         _INT, ctypes.c_void_p, _INT, ctypes.c_void_p, _INT, ctypes.c_void_p)
+#: ``blas_level1_thread``'s ``mode`` for real single precision: 0x2 in OpenBLAS 0.3.2x-0.3.3x
+#: (0x0 before it added bfloat16); the first that works is kept
+_MODES = (0x2, 0x0)
+
+
+class _Runner:
+    """OpenBLAS's ``blas_level1_thread`` with a Python callback, or ``None`` attributes where
+    it is unavailable. Each part ``i`` gets the address ``base + i * stride``, from which the
+    callback recovers ``i``."""
+
+    def __init__(self, library):
+        self.level1 = self.threads = self.mode = None
+        self._marker = (ctypes.c_double * 64)()  # parts point into it; nothing is written
+        self._base = ctypes.addressof(self._marker)
+        self._alpha = ctypes.c_double(0.0)
+        self._callback = _PART(self._part)
+        self._lock = threading.Lock()  # one job at a time: the callback reads self._job
+        self._job = None
+        if library is None:
+            return
+        level1 = getattr(library, "blas_level1_thread", None)
+        threads = next((getattr(library, name) for name in (
+            "scipy_openblas_get_num_threads64_", "scipy_openblas_get_num_threads",
+            "openblas_get_num_threads64_", "openblas_get_num_threads")
+            if hasattr(library, name)), None)
+        if level1 is None or threads is None:
+            return
+        level1.argtypes = [ctypes.c_int, _INT, _INT, _INT, ctypes.c_void_p, ctypes.c_void_p,
+                           _INT, ctypes.c_void_p, _INT, ctypes.c_void_p, _INT,
+                           ctypes.c_void_p, ctypes.c_int]
+        level1.restype = ctypes.c_int
+        threads.restype = ctypes.c_int
+        self.level1, self.threads = level1, threads
+
+    def _part(self, m, n, k, alpha, a, lda, b, ldb, c, ldc, sb):
+        job = self._job
+        try:
+            job["work"](job, (a or 0) - self._base)
+        except BaseException as error:  # raised again by the caller, on its own thread
+            job["errors"].append(error)
+        return 0
+
+    def call(self, parts, on_part, mode=None):
+        """Call ``on_part(job, offset)`` for ``parts`` parts on OpenBLAS's threads; returns
+        the job dict (``offsets`` and ``threads`` record who ran what)."""
+        job = {"work": on_part, "errors": [], "offsets": [], "threads": set()}
+        with self._lock:
+            self._job = job
+            try:
+                self.level1(self.mode if mode is None else mode, parts, 0, 0,
+                            ctypes.addressof(self._alpha), self._base, 1, self._base, 1,
+                            None, 0, self._callback, parts)
+            finally:
+                self._job = None
+        if job["errors"]:
+            raise job["errors"][0]
+        return job
+
+    def probe(self):
+        """Find the ``mode`` under which two parts run, on two threads, with two addresses;
+        returns the address stride of one part, or ``None``."""
+        def record(job, offset):
+            job["offsets"].append(offset)
+            job["threads"].add(threading.get_ident())
+        for mode in _MODES:
+            job = self.call(2, record, mode)
+            offsets = sorted(job["offsets"])
+            if len(offsets) == 2 and offsets[0] == 0 < offsets[1] and len(job["threads"]) == 2:
+                self.mode = mode
+                return offsets[1]
+        return None
+
+
+_runner = _Runner(blas.LIBRARY)
+_stride = None  # address stride between parts: found by the first ``run`` that splits
+_probed = False
+
+
+def threads():
+    """How many threads ``run`` splits large work over (1 where it cannot split)."""
+    global _stride, _probed
+    if not ENABLED or _runner.level1 is None:
+        return 1
+    count = min(_runner.threads(), len(_runner._marker))
+    if count < 2:  # e.g. OPENBLAS_NUM_THREADS=1, or inside threadpoolctl's limits
+        return 1
+    if not _probed:
+        _probed = True
+        _stride = _runner.probe()
+    return count if _stride else 1
+
+
+def bounds(size, parts):
+    """``parts + 1`` slice boundaries from 0 to ``size``, inner ones multiples of ``ALIGN``."""
+    inner = [size * i // parts // ALIGN * ALIGN for i in range(1, parts)]
+    return [0] + inner + [size]
+
+
+def run(work, size):
+    """Call ``work(start, stop)`` over consecutive slices covering ``range(size)``, in
+    parallel on NumPy's OpenBLAS threads when ``size >= MIN_SIZE`` (see the module
+    docstring), else as ``work(0, size)``. Exceptions raised by ``work`` propagate."""
+    parts = threads() if size >= MIN_SIZE else 1
+    if parts == 1:
+        work(0, size)
+        return
+    edges = bounds(size, parts)
+
+    def on_part(job, offset):
+        i = offset // _stride
+        work(edges[i], edges[i + 1])
+    _runner.call(parts, on_part)

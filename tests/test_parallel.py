@@ -1,0 +1,87 @@
+"""``numpynn.parallel``: work split over OpenBLAS's threads covers every element once, on
+several threads where OpenBLAS has them, and gives the results of the unsplit work."""
+import threading
+
+import numpy as np
+import pytest
+
+from numpynn import optimizers, parallel
+
+needs_threads = pytest.mark.skipif(
+    parallel.threads() < 2, reason="NumPy's OpenBLAS has one thread here, or no "
+    "blas_level1_thread: run() then calls work(0, size) (tested below)")
+
+
+def _record(size):
+    """Run ``parallel.run`` over ``size`` elements; returns the count of calls per element
+    and the (start, stop, thread) of each call."""
+    counts = np.zeros(size, dtype=np.int64)
+    calls = []
+
+    def work(start, stop):
+        calls.append((start, stop, threading.get_ident()))
+        counts[start:stop] += 1
+    parallel.run(work, size)
+    return counts, calls
+
+
+@pytest.mark.parametrize("size, parts", [(0, 2), (1, 2), (100, 2), (131_072, 2),
+                                         (567_434, 2), (567_434, 3), (1_000_003, 16)])
+def test_bounds_cover_the_range_in_aligned_slices(size, parts):
+    edges = parallel.bounds(size, parts)
+    assert edges[0] == 0 and edges[-1] == size and len(edges) == parts + 1
+    assert all(a <= b for a, b in zip(edges[:-1], edges[1:]))
+    assert all(edge % parallel.ALIGN == 0 for edge in edges[1:-1])
+
+
+@needs_threads
+def test_large_work_runs_once_per_element_on_several_threads():
+    counts, calls = _record(parallel.MIN_SIZE * 3 + 5)
+    assert (counts == 1).all()
+    assert len(calls) == parallel.threads() and len({thread for _, _, thread in calls}) > 1
+    assert threading.get_ident() in {thread for _, _, thread in calls}
+
+
+@pytest.mark.parametrize("size", [0, 10, parallel.MIN_SIZE - 1])
+def test_small_work_is_one_call_on_the_calling_thread(size):
+    counts, calls = _record(size)
+    assert (counts == 1).all() and calls == [(0, size, threading.get_ident())]
+
+
+def test_disabled_or_single_threaded_runs_the_whole_work_in_one_call(monkeypatch):
+    size = parallel.MIN_SIZE * 2
+    monkeypatch.setattr(parallel, "ENABLED", False)
+    assert parallel.threads() == 1 and _record(size)[1] == [(0, size, threading.get_ident())]
+    monkeypatch.setattr(parallel, "ENABLED", True)
+    monkeypatch.setattr(parallel._runner, "threads", lambda: 1)  # e.g. OPENBLAS_NUM_THREADS=1
+    assert parallel.threads() == 1 and _record(size)[1] == [(0, size, threading.get_ident())]
+
+
+@needs_threads
+def test_an_error_in_any_part_reaches_the_caller():
+    def work(start, stop):
+        if start > 0:  # a part run by one of OpenBLAS's threads
+            raise ValueError(f"part {start}:{stop}")
+    with pytest.raises(ValueError, match="part"):
+        parallel.run(work, parallel.MIN_SIZE * 2)
+    assert (_record(parallel.MIN_SIZE * 2)[0] == 1).all()  # still usable afterwards
+
+
+@pytest.mark.parametrize("options", [{}, {"amsgrad": True}, {"convention": "torch"},
+                                     {"weight_decay": 0.01}])
+def test_adam_split_over_threads_gives_the_unsplit_numbers(monkeypatch, options):
+    rng = np.random.default_rng(0)
+    size = parallel.MIN_SIZE * 2 + 77
+    start = rng.standard_normal(size).astype(np.float32)
+    grads = [rng.standard_normal(size).astype(np.float32) for _ in range(4)]
+    results = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(parallel, "ENABLED", enabled)
+        params, optimizer = start.copy(), optimizers.Adam(learning_rate=0.01, **options)
+        optimizer.build(params)
+        for g in grads:
+            optimizer.apply(params, g)
+        results[enabled] = (params, optimizer.slots["m_sum"], optimizer.slots["v_sum"])
+    for split, whole in zip(results[True], results[False]):
+        np.testing.assert_array_equal(split, whole)
+    assert not np.array_equal(results[True][0], start)
