@@ -22,6 +22,7 @@ for ``add_row`` a small or strided matrix), the same formulas run as NumPy opera
 agree to rounding (the BLAS may fuse a multiply and an add into one rounding).
 """
 import ctypes
+import threading
 
 import numpy as np
 
@@ -67,6 +68,9 @@ def _load():
 
 #: NumPy's OpenBLAS as a ``ctypes.CDLL`` (``None`` where it was not found), and its functions
 LIBRARY, _FUNCTIONS = _load()
+#: ``on_threads.active`` is True on a thread that runs a part of ``numpynn.parallel.run``:
+#: OpenBLAS's threads are busy then, so ``axpy`` and ``add_row`` must not ask them for help
+on_threads = threading.local()
 
 
 def available():
@@ -85,6 +89,8 @@ def _blas(name, x, y):
 
 def axpy(a, x, y):
     """``y <- a x + y`` in place, for vectors ``x`` and ``y`` of one shape; returns ``y``."""
+    if getattr(on_threads, "active", False):  # the same, as axpby: OpenBLAS does not thread it
+        return axpby(a, x, 1.0, y)
     function = _blas("axpy", x, y)
     if function is None:
         y += x if a == 1 else a * x
@@ -112,6 +118,7 @@ def add_row(row, a):
     """``a += row`` for a 2-D ``a`` and a ``row`` of its width, in place; returns ``a``."""
     function = None
     if (ENABLED and _FUNCTIONS and a.ndim == 2 and a.size >= ADD_ROW_MIN_SIZE
+            and not getattr(on_threads, "active", False)
             and a.flags.c_contiguous and row.flags.c_contiguous
             and a.dtype == row.dtype and row.shape == a.shape[1:]):
         function = _FUNCTIONS.get(("ger", a.dtype))

@@ -20,9 +20,9 @@ That function is part of OpenBLAS, not of its documented interface, so it is tri
 a small job before it is trusted; where it is missing, misbehaves, or OpenBLAS is set to one
 thread, ``run`` calls ``work(0, size)`` on the calling thread.
 
-``work`` must not call a BLAS function that OpenBLAS itself spreads over its threads (a
-matrix product, ``blas.axpy``, ``blas.add_row``): those threads are busy running ``work``.
-``blas.axpby`` and NumPy's ufuncs are fine.
+``work`` must not call a BLAS function that OpenBLAS itself spreads over its threads, such
+as a matrix product: those threads are busy running ``work``. ``numpynn.blas``'s functions
+are fine: while a part runs they keep to the calling thread.
 """
 import ctypes
 import threading
@@ -150,5 +150,9 @@ def run(work, size):
 
     def on_part(job, offset):
         i = offset // _stride
-        work(edges[i], edges[i + 1])
+        blas.on_threads.active = True
+        try:
+            work(edges[i], edges[i + 1])
+        finally:
+            blas.on_threads.active = False
     _runner.call(parts, on_part)

@@ -1,11 +1,15 @@
 """``numpynn.parallel``: work split over OpenBLAS's threads covers every element once, on
 several threads where OpenBLAS has them, and gives the results of the unsplit work."""
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from numpynn import optimizers, parallel
+from numpynn import blas, optimizers, parallel
 
 needs_threads = pytest.mark.skipif(
     parallel.threads() < 2, reason="NumPy's OpenBLAS has one thread here, or no "
@@ -67,9 +71,50 @@ def test_an_error_in_any_part_reaches_the_caller():
     assert (_record(parallel.MIN_SIZE * 2)[0] == 1).all()  # still usable afterwards
 
 
-@pytest.mark.parametrize("options", [{}, {"amsgrad": True}, {"convention": "torch"},
-                                     {"weight_decay": 0.01}])
-def test_adam_split_over_threads_gives_the_unsplit_numbers(monkeypatch, options):
+BLAS_INSIDE_A_PART = """
+import numpy as np
+from numpynn import blas, parallel
+rng = np.random.default_rng(1)
+size = parallel.MIN_SIZE * 2
+x, y = rng.standard_normal(size).astype(np.float32), rng.standard_normal(size).astype(np.float32)
+rows, row = rng.standard_normal((size // 512, 512)).astype(np.float32), np.ones(512, np.float32)
+expected_y, expected_rows = y + 0.5 * x, rows + row
+flat_rows = rows.reshape(-1)
+
+def work(start, stop):
+    blas.axpy(0.5, x[start:stop], y[start:stop])
+    blas.add_row(row, flat_rows[start // 512 * 512:stop // 512 * 512].reshape(-1, 512))
+
+parallel.run(work, size)
+np.testing.assert_allclose(y, expected_y, rtol=1e-6)
+np.testing.assert_array_equal(rows, expected_rows)
+assert not getattr(blas.on_threads, "active", False)
+print("ok")
+"""
+
+
+@needs_threads
+def test_the_blas_functions_keep_to_their_thread_inside_a_part():
+    """``blas.axpy`` and ``blas.add_row`` would otherwise ask OpenBLAS's threads, which are
+    busy running the parts, for help, and wait for them forever (so: in a fresh process,
+    with a time limit)."""
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", BLAS_INSIDE_A_PART], cwd=root, timeout=120,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+OPTIMIZERS = [("SGD", {}), ("SGD", {"momentum": 0.9, "nesterov": True}),
+              ("SGD", {"momentum": 0.9, "convention": "torch"}),
+              ("RMSprop", {}), ("RMSprop", {"momentum": 0.5, "centered": True}),
+              ("RMSprop", {"convention": "torch"}), ("Adagrad", {}), ("Adadelta", {}),
+              ("Adam", {}), ("Adam", {"amsgrad": True}), ("Adam", {"convention": "torch"}),
+              ("AdamW", {}), ("Adamax", {}), ("Nadam", {}), ("Adam", {"clipnorm": 1.0})]
+
+
+@pytest.mark.parametrize("name, options", OPTIMIZERS)
+def test_optimizers_split_over_threads_give_the_unsplit_numbers(monkeypatch, name, options):
     rng = np.random.default_rng(0)
     size = parallel.MIN_SIZE * 2 + 77
     start = rng.standard_normal(size).astype(np.float32)
@@ -77,11 +122,30 @@ def test_adam_split_over_threads_gives_the_unsplit_numbers(monkeypatch, options)
     results = {}
     for enabled in (True, False):
         monkeypatch.setattr(parallel, "ENABLED", enabled)
-        params, optimizer = start.copy(), optimizers.Adam(learning_rate=0.01, **options)
+        params, optimizer = start.copy(), getattr(optimizers, name)(learning_rate=0.01, **options)
         optimizer.build(params)
         for g in grads:
             optimizer.apply(params, g)
-        results[enabled] = (params, optimizer.slots["m_sum"], optimizer.slots["v_sum"])
+        results[enabled] = [params] + list(optimizer.slots.values())
     for split, whole in zip(results[True], results[False]):
         np.testing.assert_array_equal(split, whole)
     assert not np.array_equal(results[True][0], start)
+
+
+@needs_threads
+def test_an_elementwise_optimizer_updates_each_slice_on_its_own_thread(monkeypatch):
+    seen = []
+    update_step = optimizers.Adam.update_step
+
+    def spy(self, params, grads, lr):
+        seen.append((len(params), len(self.slots["m_sum"]), len(self._scratch),
+                     threading.get_ident()))
+        return update_step(self, params, grads, lr)
+    monkeypatch.setattr(optimizers.Adam, "update_step", spy)
+    size = parallel.MIN_SIZE * 2
+    optimizer = optimizers.Adam()
+    optimizer.build(np.zeros(size, np.float32))
+    optimizer.apply(np.zeros(size, np.float32), np.ones(size, np.float32))
+    assert len(seen) == parallel.threads() and len({s[3] for s in seen}) > 1
+    assert all(n == m == t for n, m, t, _ in seen) and sum(s[0] for s in seen) == size
+    assert optimizer.iterations == 1 and (optimizer.slots["m_sum"] == 1).all()

@@ -23,6 +23,7 @@ class Adadelta(Optimizer):
     """
 
     scratch_buffers = 2
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)

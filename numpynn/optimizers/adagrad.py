@@ -23,6 +23,8 @@ class Adagrad(Optimizer):
         **kwargs: see ``Optimizer``.
     """
 
+    elementwise = True
+
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)

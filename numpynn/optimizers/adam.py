@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from numpynn import blas, parallel
+from numpynn import blas
 from numpynn.optimizers.base import Optimizer, check_range
 
 
@@ -49,7 +49,7 @@ class Adam(Optimizer):
     With the BLAS's one-pass ``y <- a x + b y`` (``numpynn.blas``) for the two moments and
     the final update, that is seven passes over the parameters per step (twelve written
     the plain NumPy way). For large models the passes run on all cores, each core on its
-    own slice of the arrays (``numpynn.parallel``).
+    own slice of the arrays (``elementwise``, see ``numpynn.optimizers.base``).
 
     Args:
         learning_rate: defaults to `0.001`.
@@ -59,6 +59,8 @@ class Adam(Optimizer):
         amsgrad: use the running maximum of v (Reddi et al., 2018). Defaults to `False`.
         **kwargs: see ``Optimizer``.
     """
+
+    elementwise = True
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, **kwargs):
@@ -73,8 +75,14 @@ class Adam(Optimizer):
             self.add_slot("v_sum_max", signed=False)
 
     def update_step(self, params, grads, lr):
+        m_sum, v_sum, tmp = self.slots["m_sum"], self.slots["v_sum"], self._scratch
         b1, b2 = self.beta_1, self.beta_2
         t = self.iterations + 1
+        blas.axpby(1.0, grads, b1, m_sum)  # m_sum <- b1 m_sum + g
+        np.multiply(grads, grads, out=tmp)
+        blas.axpby(1.0, tmp, b2, v_sum)  # v_sum <- b2 v_sum + g^2
+        if self.amsgrad:
+            v_sum = np.maximum(self.slots["v_sum_max"], v_sum, out=self.slots["v_sum_max"])
         # m = (1 - b1) m_sum and sqrt(v) = sqrt(1 - b2) sqrt(v_sum): the denominator is
         # scale (sqrt(v_sum) + eps / scale), with scale > 0 as b2 < 1.
         if self.torch:  # lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
@@ -83,25 +91,10 @@ class Adam(Optimizer):
         else:  # lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
             scale = math.sqrt(1 - b2)
             step = lr * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
-        factor, eps = -step * (1 - b1) / scale, self.epsilon / scale
-        slots, tmp = self.slots, self._scratch
-
-        def update(start, stop):  # the rule on the slice [start, stop) of every array
-            part = slice(start, stop)
-            g, m_sum, v_sum = grads[part], slots["m_sum"][part], slots["v_sum"][part]
-            work = tmp[part]
-            blas.axpby(1.0, g, b1, m_sum)  # m_sum <- b1 m_sum + g
-            np.multiply(g, g, out=work)
-            blas.axpby(1.0, work, b2, v_sum)  # v_sum <- b2 v_sum + g^2
-            if self.amsgrad:
-                v_max = slots["v_sum_max"][part]
-                v_sum = np.maximum(v_max, v_sum, out=v_max)
-            np.sqrt(v_sum, out=work)
-            work += eps
-            np.divide(m_sum, work, out=work)
-            blas.axpby(factor, work, 1.0, params[part])  # params <- params - c work
-
-        parallel.run(update, len(params))  # on all cores (numpynn.parallel)
+        np.sqrt(v_sum, out=tmp)
+        tmp += self.epsilon / scale
+        np.divide(m_sum, tmp, out=tmp)
+        blas.axpy(-step * (1 - b1) / scale, tmp, params)  # params <- params - c tmp
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2,

@@ -23,6 +23,8 @@ class Adamax(Optimizer):
         **kwargs: see ``Optimizer``.
     """
 
+    elementwise = True
+
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon = check_betas(beta_1, beta_2, epsilon)

@@ -36,13 +36,21 @@ A subclass writes ``build_slots`` (calls to ``add_slot``) and ``update_step``. I
 ``update_step``, ``self.iterations`` is the number of steps already taken (0 at the first), and
 ``self._scratch`` (plus ``self._scratch2`` when the class sets ``scratch_buffers = 2``) are
 parameter-sized buffers it may overwrite.
+
+All cores: a class whose rule treats every parameter on its own, and whose ``update_step``
+changes no attribute of the optimizer, sets ``elementwise = True``. For a large model
+(``numpynn.parallel.MIN_SIZE`` parameters on) ``apply`` then runs ``update_step`` once per
+slice of the parameters, on all cores at the same time: each call sees ``params``, ``grads``,
+``self.slots`` and the scratch buffers cut to its slice (``_slice``). The numbers are those
+of one call on the whole arrays.
 """
+import copy
 import math
 import numbers
 
 import numpy as np
 
-from numpynn import registry
+from numpynn import parallel, registry
 
 CONVENTIONS = ("keras", "torch")
 FLUSH_PERIOD = 32  # every state value is checked for subnormals once every 32 steps
@@ -88,6 +96,7 @@ class Optimizer:
 
     scratch_buffers = 1
     decoupled_weight_decay = None  # None: Keras' decoupled form, or L2 under "torch"
+    elementwise = False  # True: update_step may run on slices, in parallel (module docstring)
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
                  global_clipnorm=None, convention="keras", name=None):
@@ -202,12 +211,28 @@ class Optimizer:
                     grads = self._work
                 np.multiply(params, self.weight_decay, out=self._scratch)
                 grads += self._scratch
-        self.update_step(params, grads, lr)
+        if self.elementwise:
+            parallel.run(lambda start, stop: self._slice(start, stop).update_step(
+                params[start:stop], grads[start:stop], lr), self.size)
+        else:
+            self.update_step(params, grads, lr)
         self._flush_subnormals()
         self.iterations += 1
 
     def update_step(self, params, grads, lr):
         raise NotImplementedError
+
+    def _slice(self, start, stop):
+        """This optimizer, or where [start, stop) is not everything a shallow copy of it whose
+        slots and scratch buffers are their [start, stop) slices (views)."""
+        if start == 0 and stop == self.size:
+            return self
+        part = copy.copy(self)
+        part.slots = {name: slot[start:stop] for name, slot in self.slots.items()}
+        part._scratch = self._scratch[start:stop]
+        if self._scratch2 is not None:
+            part._scratch2 = self._scratch2[start:stop]
+        return part
 
     def _decoupled(self):
         if self.decoupled_weight_decay is not None:

@@ -28,7 +28,7 @@ class Nadam(Optimizer):
         **kwargs: see ``Optimizer``.
     """
 
-    scratch_buffers = 2
+    scratch_buffers = 2  # elementwise stays False: update_step carries the momentum product
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  momentum_decay=None, **kwargs):

@@ -28,6 +28,8 @@ class SGD(Optimizer):
             ``convention``, ``name`` (see ``Optimizer``).
     """
 
+    elementwise = True
+
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         self.momentum = check_range("momentum", momentum, 0.0, 1.0)
