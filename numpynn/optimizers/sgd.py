@@ -28,7 +28,7 @@ class SGD(Optimizer):
             ``convention``, ``name`` (see ``Optimizer``).
     """
 
-    elementwise = True
+    # elementwise stays False: one or two passes, and OpenBLAS already threads axpy's
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
