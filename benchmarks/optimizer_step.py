@@ -2,8 +2,9 @@
 
     PYTHONPATH=. python benchmarks/optimizer_step.py [--size 500000] [--repeat 200]
 
-Columns: numpynn's step time, the same with NumPy operations alone (``numpynn.blas``
-disabled: no BLAS axpy/axpby), the part of the step spent flushing subnormal state to zero,
+Columns: numpynn's step time, the same on one core (``numpynn.parallel`` disabled: it
+splits the update of most optimizers over OpenBLAS's threads from 131,072 parameters on),
+the same with NumPy operations alone (``numpynn.blas`` disabled: no BLAS axpy/axpby), the part of the step spent flushing subnormal state to zero,
 the time of a step without the flush when half of the state is subnormal (what the flush
 prevents), and torch.optim's step time with the ratio numpynn / torch (when PyTorch is
 installed). Both libraries use their default thread counts.
@@ -13,7 +14,7 @@ import time
 
 import numpy as np
 
-from numpynn import blas, optimizers
+from numpynn import blas, optimizers, parallel
 
 CASES = [
     ("SGD", {"learning_rate": 0.01}, "SGD", {"lr": 0.01}),
@@ -48,6 +49,9 @@ def numpynn_times(class_name, kwargs, size, repeat):
     optimizer = optimizers.ALL[class_name.split()[0]](**kwargs)
     optimizer.build(params)
     with_flush = best_time(lambda: optimizer.apply(params, grads), repeat)
+    parallel.ENABLED = False
+    one_core = best_time(lambda: optimizer.apply(params, grads), repeat)
+    parallel.ENABLED = True
     blas.ENABLED = False
     numpy_only = best_time(lambda: optimizer.apply(params, grads), repeat)
     blas.ENABLED = True
@@ -58,7 +62,7 @@ def numpynn_times(class_name, kwargs, size, repeat):
         slot[: size // 2] = np.float32(1e-45)
     grads[: size // 2] = 0.0
     subnormal = best_time(lambda: optimizer.apply(params, grads), max(repeat // 4, 5))
-    return with_flush, numpy_only, flush, subnormal
+    return with_flush, one_core, numpy_only, flush, subnormal
 
 
 def torch_time(class_name, kwargs, size, repeat):
@@ -83,13 +87,14 @@ def main(argv=None):
     print(f"{args.size} float32 parameters, best of {args.repeat} steps, numpy "
           f"{np.__version__}" + (f", torch {torch_version}" if torch_version else "")
           + f"; numpynn.blas {'found' if blas.available() else 'not found'}")
-    header = (f"{'optimizer':<14}{'numpynn ms':>11}{'NumPy-only ms':>14}{'flush ms':>10}"
-              f"{'no-flush subnormal ms':>23}")
+    header = (f"{'optimizer':<14}{'numpynn ms':>11}{'one-core ms':>12}{'NumPy-only ms':>14}"
+              f"{'flush ms':>10}{'no-flush subnormal ms':>23}")
     print(header + (f"{'torch ms':>10}{'ratio':>8}" if torch_version else ""))
     for name, kwargs, torch_class, torch_kwargs in CASES:
-        step, numpy_only, flush, subnormal = numpynn_times(name, kwargs, args.size, args.repeat)
-        line = (f"{name:<14}{step * 1e3:>11.3f}{numpy_only * 1e3:>14.3f}{flush * 1e3:>10.3f}"
-                f"{subnormal * 1e3:>23.3f}")
+        step, one_core, numpy_only, flush, subnormal = numpynn_times(name, kwargs, args.size,
+                                                                     args.repeat)
+        line = (f"{name:<14}{step * 1e3:>11.3f}{one_core * 1e3:>12.3f}{numpy_only * 1e3:>14.3f}"
+                f"{flush * 1e3:>10.3f}{subnormal * 1e3:>23.3f}")
         if torch_version:
             reference = torch_time(torch_class, torch_kwargs, args.size, args.repeat)
             line += f"{reference * 1e3:>10.3f}{step / reference:>8.2f}"

@@ -191,3 +191,13 @@ def test_products_script_runs(capsys):
                             "--samples", "40"])
     out = capsys.readouterr().out
     assert "batch     4 round 1: numpy" in out and "batch    16 round 1: numpy" in out
+
+
+def test_parallel_update_script_runs(capsys):
+    from numpynn import parallel
+    script = _load("parallel_update")
+    script.main(["--images", "64", "--batch", "16", "--pairs", "1"],
+                data=workloads.synthetic(workloads.FASHION_MLP))
+    out = capsys.readouterr().out
+    assert "all cores:" in out and "one core:" in out and "all cores / one core:" in out
+    assert parallel.ENABLED
