@@ -31,8 +31,10 @@ from numpynn import blas
 
 #: set to False to always run ``work(0, size)`` on the calling thread (the tests compare both)
 ENABLED = True
+#: each part of a split gets at least this many elements (starting a part costs 10-20 us)
+MIN_PART = 65_536
 #: ``run`` splits from this many elements on (below, waking the threads costs more than it saves)
-MIN_SIZE = 131_072
+MIN_SIZE = 2 * MIN_PART
 #: slices start at multiples of this many elements (64 bytes of float32: whole cache lines)
 ALIGN = 16
 
@@ -140,9 +142,10 @@ def bounds(size, parts):
 
 def run(work, size):
     """Call ``work(start, stop)`` over consecutive slices covering ``range(size)``, in
-    parallel on NumPy's OpenBLAS threads when ``size >= MIN_SIZE`` (see the module
-    docstring), else as ``work(0, size)``. Exceptions raised by ``work`` propagate."""
-    parts = threads() if size >= MIN_SIZE else 1
+    parallel on NumPy's OpenBLAS threads (one slice each, of at least ``MIN_PART``
+    elements) when ``size >= MIN_SIZE`` (see the module docstring), else as
+    ``work(0, size)``. Exceptions raised by ``work`` propagate."""
+    parts = min(threads(), size // MIN_PART) if size >= MIN_SIZE else 1
     if parts == 1:
         work(0, size)
         return

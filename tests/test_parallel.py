@@ -40,9 +40,11 @@ def test_bounds_cover_the_range_in_aligned_slices(size, parts):
 
 @needs_threads
 def test_large_work_runs_once_per_element_on_several_threads():
-    counts, calls = _record(parallel.MIN_SIZE * 3 + 5)
+    size = parallel.MIN_SIZE * 3 + 5
+    counts, calls = _record(size)
     assert (counts == 1).all()
-    assert len(calls) == parallel.threads() and len({thread for _, _, thread in calls}) > 1
+    assert len(calls) == min(parallel.threads(), size // parallel.MIN_PART)
+    assert len({thread for _, _, thread in calls}) > 1
     assert threading.get_ident() in {thread for _, _, thread in calls}
 
 
@@ -59,6 +61,18 @@ def test_disabled_or_single_threaded_runs_the_whole_work_in_one_call(monkeypatch
     monkeypatch.setattr(parallel, "ENABLED", True)
     monkeypatch.setattr(parallel._runner, "threads", lambda: 1)  # e.g. OPENBLAS_NUM_THREADS=1
     assert parallel.threads() == 1 and _record(size)[1] == [(0, size, threading.get_ident())]
+
+
+def test_parts_are_never_smaller_than_min_part(monkeypatch):
+    monkeypatch.setattr(parallel, "threads", lambda: 64)  # a machine with many cores
+    monkeypatch.setattr(parallel, "_stride", 4)
+    monkeypatch.setattr(parallel._runner, "call", lambda parts, on_part: [
+        on_part(None, 4 * i) for i in range(parts)])
+    for size in (parallel.MIN_SIZE, parallel.MIN_SIZE * 5 + 3):
+        counts, calls = _record(size)
+        assert (counts == 1).all() and len(calls) == size // parallel.MIN_PART
+        assert all(stop - start >= parallel.MIN_PART - parallel.ALIGN
+                   for start, stop, _ in calls)
 
 
 @needs_threads
@@ -146,6 +160,7 @@ def test_an_elementwise_optimizer_updates_each_slice_on_its_own_thread(monkeypat
     optimizer = optimizers.Adam()
     optimizer.build(np.zeros(size, np.float32))
     optimizer.apply(np.zeros(size, np.float32), np.ones(size, np.float32))
-    assert len(seen) == parallel.threads() and len({s[3] for s in seen}) > 1
+    assert len(seen) == min(parallel.threads(), size // parallel.MIN_PART)
+    assert len({s[3] for s in seen}) > 1
     assert all(n == m == t for n, m, t, _ in seen) and sum(s[0] for s in seen) == size
     assert optimizer.iterations == 1 and (optimizer.slots["m_sum"] == 1).all()
