@@ -23,9 +23,8 @@ from numpynn import parallel  # noqa: E402
 
 def step_times(x, y, batch, optimizer, pairs):
     """``{True: [ms per step, ...], False: [...]}`` over ``pairs`` alternations."""
-    model = numpynn.Sequential([numpynn.Input((x.shape[1],))] + [
-        numpynn.layers.Dense(units, activation="relu") for units in workloads.FASHION_MLP[1:-1]]
-        + [numpynn.layers.Dense(workloads.FASHION_MLP[-1], activation="softmax")])
+    widths = workloads.FASHION_MLP
+    model = workloads._keras_like_model(numpynn, widths, workloads.initial_weights(widths))
     model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0)  # warm-up
