@@ -58,8 +58,8 @@ class _Runner:
         self._base = ctypes.addressof(self._marker)
         self._alpha = ctypes.c_double(0.0)
         self._callback = _PART(self._part)
-        self._lock = threading.Lock()  # one job at a time: the callback reads self._job
-        self._job = None
+        self._lock = threading.Lock()  # one job at a time: the callback reads _on_part
+        self._on_part, self._errors = None, []
         if library is None:
             return
         level1 = getattr(library, "blas_level1_thread", None)
@@ -77,39 +77,37 @@ class _Runner:
         self.level1, self.threads = level1, threads
 
     def _part(self, m, n, k, alpha, a, lda, b, ldb, c, ldc, sb):
-        job = self._job
         try:
-            job["work"](job, (a or 0) - self._base)
+            self._on_part((a or 0) - self._base)
         except BaseException as error:  # raised again by the caller, on its own thread
-            job["errors"].append(error)
+            self._errors.append(error)
         return 0
 
     def call(self, parts, on_part, mode=None):
-        """Call ``on_part(job, offset)`` for ``parts`` parts on OpenBLAS's threads; returns
-        the job dict (``offsets`` and ``threads`` record who ran what)."""
-        job = {"work": on_part, "errors": [], "offsets": [], "threads": set()}
+        """Call ``on_part(offset)`` for ``parts`` parts on OpenBLAS's threads."""
         with self._lock:
-            self._job = job
+            self._on_part, self._errors = on_part, []
             try:
                 self.level1(self.mode if mode is None else mode, parts, 0, 0,
                             ctypes.addressof(self._alpha), self._base, 1, self._base, 1,
                             None, 0, self._callback, parts)
             finally:
-                self._job = None
-        if job["errors"]:
-            raise job["errors"][0]
-        return job
+                self._on_part, errors = None, self._errors
+        if errors:
+            raise errors[0]
 
     def probe(self):
         """Find the ``mode`` under which two parts run, on two threads, with two addresses;
         returns the address stride of one part, or ``None``."""
-        def record(job, offset):
-            job["offsets"].append(offset)
-            job["threads"].add(threading.get_ident())
         for mode in _MODES:
-            job = self.call(2, record, mode)
-            offsets = sorted(job["offsets"])
-            if len(offsets) == 2 and offsets[0] == 0 < offsets[1] and len(job["threads"]) == 2:
+            offsets, threads = [], set()
+
+            def record(offset):
+                offsets.append(offset)
+                threads.add(threading.get_ident())
+            self.call(2, record, mode)
+            offsets.sort()
+            if len(offsets) == 2 and offsets[0] == 0 < offsets[1] and len(threads) == 2:
                 self.mode = mode
                 return offsets[1]
         return None
@@ -151,7 +149,7 @@ def run(work, size):
         return
     edges = bounds(size, parts)
 
-    def on_part(job, offset):
+    def on_part(offset):
         i = offset // _stride
         blas.on_threads.active = True
         try:

@@ -67,7 +67,7 @@ def test_parts_are_never_smaller_than_min_part(monkeypatch):
     monkeypatch.setattr(parallel, "threads", lambda: 64)  # a machine with many cores
     monkeypatch.setattr(parallel, "_stride", 4)
     monkeypatch.setattr(parallel._runner, "call", lambda parts, on_part: [
-        on_part(None, 4 * i) for i in range(parts)])
+        on_part(4 * i) for i in range(parts)])
     for size in (parallel.MIN_SIZE, parallel.MIN_SIZE * 5 + 3):
         counts, calls = _record(size)
         assert (counts == 1).all() and len(calls) == size // parallel.MIN_PART
