@@ -6,7 +6,9 @@ Trains the Fashion-MNIST MLP 784-512-256-128-10 (as in W1/W2) with ``fit``, one 
 the first ``--images`` training images per call, alternating ``numpynn.parallel.ENABLED``
 on and off in one process (the order flips every pair), and prints the milliseconds per
 step of each setting (median and best) and the ratio of the medians. On one core is what
-numpynn did before ``numpynn.parallel``; the model and data are the same for both.
+numpynn did before ``numpynn.parallel``; the model and data are the same for both. First it
+prints what a split costs by itself: an empty ``parallel.run`` right after a matrix product
+(as in training, where the update follows the backward pass's last product).
 """
 import argparse
 import statistics
@@ -14,11 +16,26 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import workloads  # noqa: E402  (the module next to this script)
 
 import numpynn  # noqa: E402
 from numpynn import parallel  # noqa: E402
+
+
+def empty_split_us(calls=2000):
+    """Median microseconds of ``parallel.run`` with nothing to do over W1's 567,434
+    parameters, each call right after a 256 x 256 float32 product."""
+    a = np.random.default_rng(0).random((256, 256), dtype=np.float32)
+    times = []
+    for _ in range(calls):
+        a @ a
+        start = time.perf_counter()
+        parallel.run(lambda start, stop: None, 567_434)
+        times.append((time.perf_counter() - start) * 1e6)
+    return statistics.median(times)
 
 
 def step_times(x, y, batch, optimizer, pairs):
@@ -51,6 +68,7 @@ def main(argv=None, data=None):
     args = parser.parse_args(argv)
     (x, y), _ = data or workloads.load_fashion_mnist()
     x, y = x[:args.images], y[:args.images]
+    print(f"an empty split right after a product: {empty_split_us():.1f} us (median)")
     times = step_times(x, y, args.batch, args.optimizer, args.pairs)
     print(f"{args.optimizer}, batch {args.batch}, {len(x)} images, {args.pairs} pairs; "
           f"numpynn.parallel splits over {parallel.threads()} thread(s)")

@@ -48,6 +48,25 @@ def test_large_work_runs_once_per_element_on_several_threads():
     assert threading.get_ident() in {thread for _, _, thread in calls}
 
 
+@needs_threads
+def test_openblas_threads_keep_their_python_thread_state():
+    """A part on an OpenBLAS thread finds what the part before it on that thread left in a
+    ``threading.local``: the thread state was kept, not made anew for each call."""
+    local, seen = threading.local(), []
+
+    def work(start, stop):
+        seen.append((threading.get_ident(), getattr(local, "mark", None)))
+        local.mark = threading.get_ident()
+    for _ in range(4):
+        parallel.run(work, parallel.MIN_SIZE)
+    first = {}
+    for thread, mark in seen:
+        if thread != threading.get_ident() and thread in first:
+            assert mark == thread
+        first.setdefault(thread, mark)
+    assert len(first) > 1 and len(seen) > len(first)
+
+
 @pytest.mark.parametrize("size", [0, 10, parallel.MIN_SIZE - 1])
 def test_small_work_is_one_call_on_the_calling_thread(size):
     counts, calls = _record(size)
