@@ -202,3 +202,14 @@ def test_parallel_update_script_runs(capsys):
     out = capsys.readouterr().out
     assert "all cores:" in out and "one core:" in out and "all cores / one core:" in out
     assert parallel.ENABLED
+
+
+@pytest.mark.parametrize("task", ["predict", "fit"])
+def test_compare_checkouts_script_runs(task, capsys):
+    import numpynn
+    script = _load("compare_checkouts")
+    same = script.main([str(BENCHMARKS.parent), "--task", task, "--batch", "16", "--pairs", "1",
+                        "--images", "64"], data=workloads.synthetic(workloads.FASHION_MLP))
+    out = capsys.readouterr().out
+    assert same and "new / base:" in out
+    assert sys.modules["numpynn"] is numpynn  # the test session's copy is back in place
