@@ -87,6 +87,26 @@ def test_forward_inplace_equals_forward(name):
         np.testing.assert_array_equal(z, x)
 
 
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "large C", "large F", "float64"])
+def test_relu_equals_the_formula_in_every_layout(layout):
+    """Small arrays in one block (C or Fortran order) are compared flat with kept zeros;
+    strided and large ones against a row of zeros. Same values either way, NaN kept."""
+    rows = activations.SMALL_RELU // 64 + 1 if layout.startswith("large") else 32
+    dtype = np.float64 if layout == "float64" else np.float32
+    x = np.random.default_rng(5).normal(size=(rows, 128)).astype(dtype)
+    x[1, 2] = np.nan
+    z = {"F": np.asfortranarray(x), "large F": np.asfortranarray(x),
+         "strided": x.copy()[:, ::2]}.get(layout, x.copy())
+
+    def formula(a):
+        return np.where((a > 0) | np.isnan(a), a, 0.0)
+    expected = formula(z)
+    y = activations.relu.forward_inplace(z)
+    assert y is z
+    np.testing.assert_array_equal(y, expected)
+    np.testing.assert_array_equal(activations.relu.forward(x), formula(x))
+
+
 @pytest.mark.parametrize("columns", [1, 10, activations.FEW_COLUMNS,
                                      activations.FEW_COLUMNS + 1])
 @pytest.mark.parametrize("transposed_view", [False, True])

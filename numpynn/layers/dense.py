@@ -66,7 +66,7 @@ class Dense(Layer):
 
     def forward(self, x, training=False):
         self._x = x
-        dtype = np.result_type(x.dtype, self.kernel.dtype)
+        dtype = np.promote_types(x.dtype, self.kernel.dtype)  # 0.1 us; result_type 0.8 us
         if self._transposed(x):  # z^T = kernel^T x^T
             z = self._buffer("z_t", (self.units, len(x)), dtype).T
             np.matmul(self.kernel.T, x.T, out=z.T)
