@@ -142,7 +142,7 @@ class ReLU(ActivationFunction):
     NumPy 2's ``np.maximum`` runs its vectorised loop only for two arrays walked in step:
     against the scalar 0 it is 2-4x slower, and so it is against a row of zeros broadcast
     along a short inner axis, as in the (32, 512) view of a (512, 32) array that ``Dense``
-    returns for small batches (10 us against 3 us). So an array of up to ``SMALL_RELU``
+    returns for small batches (9-14 us against 3-4 us). So an array of up to ``SMALL_RELU``
     values stored in one block is compared, as a flat vector, with a kept vector of zeros;
     larger ones, whose rows are long, with a row of zeros broadcast along their rows
     (512 x 512: 45 us, against 140-210 us for the scalar).

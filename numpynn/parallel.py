@@ -21,10 +21,10 @@ a small job before it is trusted; where it is missing, misbehaves, or OpenBLAS i
 thread, ``run`` calls ``work(0, size)`` on the calling thread.
 
 Each part on an OpenBLAS thread runs Python code, which needs a Python thread state there.
-``ctypes`` creates one for each callback and deletes it afterwards (about 35 us of a 70 us
-split, measured right after a matrix product); the first part on each OpenBLAS thread takes
-one more reference to its thread state (``PyGILState_Ensure``, never released), so that it
-is kept for the next calls. The thread states live until the interpreter ends.
+``ctypes`` creates one for each callback and deletes it afterwards, which made a split
+right after a matrix product about 49 us slower. So the first part on each OpenBLAS thread
+takes one more reference to its thread state (``PyGILState_Ensure``, never released), and
+the thread state is kept for the next calls, until the interpreter ends.
 
 ``work`` must not call a BLAS function that OpenBLAS itself spreads over its threads, such
 as a matrix product: those threads are busy running ``work``. ``numpynn.blas``'s functions
