@@ -103,8 +103,13 @@ def turns(job):
 
 
 def _process_facts():
-    """Peak memory of this process and, where threadpoolctl is installed, its BLAS."""
+    """Peak memory of this process; where threadpoolctl is installed, its BLAS; where numpynn
+    was imported, over how many threads ``numpynn.parallel`` splits the optimizer's update
+    (1 where NumPy's OpenBLAS does not offer what it needs, as OpenBLAS 0.3.34 does not)."""
     facts = {"peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if "numpynn" in sys.modules:
+        from numpynn import parallel
+        facts["split_threads"] = parallel.threads()
     try:
         from threadpoolctl import threadpool_info
         facts["blas"] = [{k: i.get(k) for k in ("internal_api", "version", "architecture",
@@ -409,6 +414,10 @@ def main(argv=None):
     print("\n".join(machine_lines(peak, args, env)))
     if blas:
         print("BLAS in the numpynn workers:", blas)
+    split = next((r["split_threads"] for (w, lib), rs in results.items() for r in rs
+                  if lib == "numpynn" and "split_threads" in r), None)
+    if split is not None:
+        print(f"numpynn.parallel splits the optimizer's update over {split} thread(s)")
     print("command: python benchmarks/run.py " + " ".join(sys.argv[1:] if argv is None else argv))
     lines, notes = summarise(names, libraries, results, sizes, peak)
     print("\n".join(lines))

@@ -17,8 +17,9 @@ How: OpenBLAS's ``blas_level1_thread`` splits a length over its threads and call
 function on each part, the way its own vector operations (``axpy``...) do. Here the C
 function is a ``ctypes`` callback into Python that turns the part it gets into a slice.
 That function is part of OpenBLAS, not of its documented interface, so it is tried once on
-a small job before it is trusted; where it is missing, misbehaves, or OpenBLAS is set to one
-thread, ``run`` calls ``work(0, size)`` on the calling thread.
+a small job before it is trusted; where it is missing (OpenBLAS 0.3.34, as in NumPy 2.5's
+wheels, no longer exports it), misbehaves, or OpenBLAS is set to one thread, ``run`` calls
+``work(0, size)`` on the calling thread.
 
 Each part on an OpenBLAS thread runs Python code, which needs a Python thread state there.
 ``ctypes`` creates one for each callback and deletes it afterwards, which made a split

@@ -185,6 +185,7 @@ def test_workers_take_turns_in_subprocesses():
     job = {"library": "numpynn", "workload": "W3", "epochs": 3}
     [result] = run.take_turns([job], env, per_turn=2, pause=0)
     assert len(result["epoch_seconds"]) == 3 and result["peak_mib"] > 0
+    assert result["split_threads"] >= 1  # reported in the table's header
 
 
 def test_products_script_runs(capsys):
