@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from numpynn import blas, optimizers, parallel
+from numpynn.optimizers.base import FLUSH_PERIOD
 
 needs_threads = pytest.mark.skipif(
     parallel.threads() < 2, reason="NumPy's OpenBLAS has one thread here, or no "
@@ -163,6 +164,31 @@ def test_optimizers_split_over_threads_give_the_unsplit_numbers(monkeypatch, nam
     for split, whole in zip(results[True], results[False]):
         np.testing.assert_array_equal(split, whole)
     assert not np.array_equal(results[True][0], start)
+
+
+@pytest.mark.parametrize("name", ["Adam", "RMSprop", "Adagrad"])
+def test_split_updates_flush_subnormals_as_the_unsplit_ones(monkeypatch, name):
+    """Each slice flushes its share of the step's window: after FLUSH_PERIOD steps no state
+    value is subnormal, split or not, and the numbers agree bit for bit."""
+    size = parallel.MIN_SIZE * 2 + 77
+    start = np.random.default_rng(1).standard_normal(size).astype(np.float32)
+    grads = np.zeros(size, np.float32)
+    grads[::3] = 1e-3  # the other weights' state only decays
+    tiny = np.finfo(np.float32).tiny
+    results = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(parallel, "ENABLED", enabled)
+        params, optimizer = start.copy(), getattr(optimizers, name)(learning_rate=0.01)
+        optimizer.build(params)
+        for slot in optimizer.slots.values():
+            slot[...] = np.float32(1e-40)  # subnormal everywhere, across the slices
+        for _ in range(FLUSH_PERIOD):
+            optimizer.apply(params, grads)
+        for slot in optimizer.slots.values():
+            assert not np.any((slot != 0) & (np.abs(slot) < tiny))
+        results[enabled] = [params] + list(optimizer.slots.values())
+    for split, whole in zip(results[True], results[False]):
+        np.testing.assert_array_equal(split, whole)
 
 
 @needs_threads

@@ -41,7 +41,8 @@ All cores: a class whose rule treats every parameter on its own, and whose ``upd
 changes no attribute of the optimizer, sets ``elementwise = True``. For a large model
 (``numpynn.parallel.MIN_SIZE`` parameters on) ``apply`` then runs ``update_step`` once per
 slice of the parameters, on all cores at the same time: each call sees ``params``, ``grads``,
-``self.slots`` and the scratch buffers cut to its slice (``_slice``). The numbers are those
+``self.slots`` and the scratch buffers cut to its slice (``_slice``), and is followed, on the
+same thread, by the flush of the slice's share of the step's window. The numbers are those
 of one call on the whole arrays.
 """
 import copy
@@ -212,11 +213,13 @@ class Optimizer:
                 np.multiply(params, self.weight_decay, out=self._scratch)
                 grads += self._scratch
         if self.elementwise:
-            parallel.run(lambda start, stop: self._slice(start, stop).update_step(
-                params[start:stop], grads[start:stop], lr), self.size)
+            def work(start, stop):  # each slice's update, then its share of the flush
+                self._slice(start, stop).update_step(params[start:stop], grads[start:stop], lr)
+                self._flush_subnormals(start, stop)
+            parallel.run(work, self.size)
         else:
             self.update_step(params, grads, lr)
-        self._flush_subnormals()
+            self._flush_subnormals(0, self.size)
         self.iterations += 1
 
     def update_step(self, params, grads, lr):
@@ -257,14 +260,18 @@ class Optimizer:
             return work
         return grads
 
-    def _flush_subnormals(self):
-        """``slot *= (|slot| >= tiny)`` on one ``FLUSH_PERIOD``-th of every slot, a different
-        part each step: values below the smallest normal number become zero within
-        ``FLUSH_PERIOD`` steps (see the module docstring). Fast vectorised passes into
-        preallocated buffers; NaN stays NaN."""
+    def _flush_subnormals(self, start, stop):
+        """``slot *= (|slot| >= tiny)`` on the [start, stop) part of this step's window, one
+        ``FLUSH_PERIOD``-th of every slot, a different one each step: values below the
+        smallest normal number become zero within ``FLUSH_PERIOD`` steps (see the module
+        docstring). Fast vectorised passes into preallocated buffers; NaN stays NaN."""
         part = self.iterations % FLUSH_PERIOD
-        lo, hi = self.size * part // FLUSH_PERIOD, self.size * (part + 1) // FLUSH_PERIOD
-        keep, scratch = self._keep[:hi - lo], self._scratch[lo:hi]
+        window = self.size * part // FLUSH_PERIOD
+        lo = max(start, window)
+        hi = min(stop, self.size * (part + 1) // FLUSH_PERIOD)
+        if lo >= hi:
+            return
+        keep, scratch = self._keep[lo - window:hi - window], self._scratch[lo:hi]
         for name, slot in self.slots.items():
             slot = slot[lo:hi]
             if self._signed[name]:
