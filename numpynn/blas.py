@@ -73,6 +73,15 @@ LIBRARY, _FUNCTIONS = _load()
 on_threads = threading.local()
 
 
+def _address(array):
+    """The address of ``array``'s first element: ``array.ctypes.data``, which takes about
+    1.3 us, or for a writable, non-empty array the address of a ``ctypes`` view of its
+    buffer, 0.4 us (the optimizers make several such calls per step)."""
+    if array.flags.writeable and array.size:
+        return ctypes.addressof(ctypes.c_char.from_buffer(array))
+    return array.ctypes.data
+
+
 def available():
     """Whether the BLAS functions were found (else NumPy formulas are used)."""
     return bool(_FUNCTIONS)
@@ -95,7 +104,7 @@ def axpy(a, x, y):
     if function is None:
         y += x if a == 1 else a * x
     else:
-        function(y.size, a, x.ctypes.data, 1, y.ctypes.data, 1)
+        function(y.size, a, _address(x), 1, _address(y), 1)
     return y
 
 
@@ -106,7 +115,7 @@ def axpby(a, x, b, y):
         y *= b
         y += x if a == 1 else a * x
     else:
-        function(y.size, a, x.ctypes.data, 1, b, y.ctypes.data, 1)
+        function(y.size, a, _address(x), 1, b, _address(y), 1)
     return y
 
 
@@ -129,6 +138,6 @@ def add_row(row, a):
     if ones is None or len(ones) < len(a):
         ones = _ones[a.dtype] = np.ones(len(a), dtype=a.dtype)
     # a <- 1 * ones row^T + a, with a's rows len(row) apart
-    function(_ROW_MAJOR, a.shape[0], a.shape[1], 1.0, ones.ctypes.data, 1, row.ctypes.data, 1,
-             a.ctypes.data, a.shape[1])
+    function(_ROW_MAJOR, a.shape[0], a.shape[1], 1.0, _address(ones), 1, _address(row), 1,
+             _address(a), a.shape[1])
     return a

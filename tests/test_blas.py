@@ -29,6 +29,21 @@ def test_axpy_and_axpby_compute_their_formulas(dtype):
     np.testing.assert_allclose(blas.axpby(0.3, x, 0.9, y.copy()), expected, **tolerance)
 
 
+@pytest.mark.parametrize("writeable", [True, False])
+def test_inputs_are_read_by_address_writable_or_not(writeable):
+    """Writable arrays are handed to the BLAS through a ctypes view of their buffer, others
+    by ``array.ctypes.data``: both read the same numbers, slices included."""
+    x, y = vectors(np.float32, n=1_000)
+    x = x[100:900]
+    x.flags.writeable = writeable
+    expected = (y[:800].astype(np.float64) + 2.0 * x).astype(np.float32)
+    np.testing.assert_allclose(blas.axpy(2.0, x, y[:800].copy()), expected,
+                               **TOLERANCE[np.float32])
+    np.testing.assert_allclose(blas.axpby(2.0, x, 1.0, y[:800].copy()), expected,
+                               **TOLERANCE[np.float32])
+    assert blas._address(x) == x.ctypes.data
+
+
 def test_the_blas_is_found_beside_numpys_openblas():
     """NumPy's wheels for Linux ship OpenBLAS with the ``scipy_cblas_*`` symbols."""
     try:
