@@ -4,10 +4,11 @@
 
 Columns: numpynn's step time, the same on one core (``numpynn.parallel`` disabled: it
 splits the update of most optimizers over OpenBLAS's threads from 131,072 parameters on),
-the same with NumPy operations alone (``numpynn.blas`` disabled: no BLAS axpy/axpby), the part of the step spent flushing subnormal state to zero,
-the time of a step without the flush when half of the state is subnormal (what the flush
-prevents), and torch.optim's step time with the ratio numpynn / torch (when PyTorch is
-installed). Both libraries use their default thread counts.
+the same with NumPy operations alone (``numpynn.blas`` disabled: no BLAS axpy/axpby), the
+part of the step spent flushing subnormal state to zero, the time of a step without the
+flush when half of the state is subnormal (what the flush prevents), and torch.optim's step
+time with the ratio numpynn / torch (when PyTorch is installed). Both libraries use their
+default thread counts.
 """
 import argparse
 import time

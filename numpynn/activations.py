@@ -126,6 +126,11 @@ SMALL_RELU = 65_536
 _zeros = {}  # dtype -> SMALL_RELU zeros
 
 
+def _zeros_row(x):
+    """Zeros of shape (last axis of x,), for ``np.maximum(x, _zeros_row(x))`` = max(x, 0)."""
+    return np.zeros(x.shape[-1:], dtype=x.dtype)
+
+
 def _flat(x):
     """The 1-D view of ``x``'s memory when ``x`` is one block in C or Fortran order, else
     ``None``."""
@@ -152,14 +157,14 @@ class ReLU(ActivationFunction):
     def forward(self, x):
         if x.dtype.kind != "f":
             return np.maximum(x, 0)
-        return np.maximum(x, np.zeros(x.shape[-1:], dtype=x.dtype))
+        return np.maximum(x, _zeros_row(x))
 
     def forward_inplace(self, x):
         if x.dtype.kind != "f":
             return self.forward(x)
         flat = _flat(x) if x.size <= SMALL_RELU else None
         if flat is None:
-            return np.maximum(x, np.zeros(x.shape[-1:], dtype=x.dtype), out=x)
+            return np.maximum(x, _zeros_row(x), out=x)
         zeros = _zeros.get(x.dtype)
         if zeros is None:
             zeros = _zeros[x.dtype] = np.zeros(SMALL_RELU, dtype=x.dtype)
