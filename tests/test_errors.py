@@ -6,6 +6,7 @@ import pytest
 
 import numpynn as keras
 from numpynn import layers
+from numpynn.models import data
 
 
 def mnist_like_model(loss="categorical_crossentropy"):
@@ -38,6 +39,27 @@ def test_nan_and_inf_in_data_are_reported_with_their_position():
     y[0, 0] = np.inf
     with pytest.raises(ValueError, match="y contains NaN or infinite"):
         model.fit(images(), y, verbose=0)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_the_row_sum_screen_finds_every_bad_value_and_passes_huge_finite_ones(dtype):
+    """``fit`` screens its data by row sums (one matrix-vector product); rows of finite values
+    that add up past the largest float must still pass, and every NaN or inf be caught."""
+    big = np.finfo(dtype).max
+    base = np.random.default_rng(1).random((7, 4, 5)).astype(dtype)
+    layouts = {"2-D": lambda a: a.reshape(7, 20), "3-D": lambda a: a,
+               "3-D strided": lambda a: a.transpose(0, 2, 1),
+               "2-D Fortran": lambda a: np.asfortranarray(a.reshape(7, 20)),
+               "1-D": lambda a: a.reshape(-1)}
+    for layout, arrange in layouts.items():
+        for bad in [(), (np.nan,), (np.inf,), (-np.inf,), (np.inf, -np.inf), (big, big)]:
+            x = arrange(base.copy())
+            for position, value in zip([41, 42], bad):  # in one row of 20 values
+                x[np.unravel_index(position, x.shape)] = value
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # no overflow warnings for the user
+                assert data._all_finite(x) == bool(np.isfinite(x).all()), (layout, bad)
+    assert data._all_finite(np.empty((0, 3), dtype))
 
 
 def test_integer_labels_with_categorical_crossentropy_suggest_both_fixes():
