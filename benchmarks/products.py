@@ -6,7 +6,7 @@ For each batch size, the forward products of the Fashion-MNIST MLP (784-512-256-
 over ``--samples`` inputs (default 10,000, the test set's size) and nothing else:
 ``np.matmul(h, W, out=...)`` against ``torch.mm(h, W^T, out=...)`` (PyTorch keeps W as
 (out, in), as ``nn.Linear`` does); ``numpy-T`` is NumPy in the transposed order that
-``Dense`` uses up to 32 rows, ``np.matmul(W^T, h^T, out=...)`` into (units, batch) arrays.
+``Dense`` uses up to 128 rows, ``np.matmul(W^T, h^T, out=...)`` into (units, batch) arrays.
 Each variant (PyTorch where installed) runs in a fresh process of its own, so that one
 library's spinning BLAS threads never share the cores with another's; they take turns
 ``--rounds`` times, and each process times ``--calls`` passes. This is the part of

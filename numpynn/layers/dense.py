@@ -6,10 +6,13 @@ from numpynn.layers.base import Layer
 
 #: Up to this batch size a 2-D batch's products are formed transposed, as (units, batch)
 #: arrays, of which the layer returns the (batch, units) view. Same numbers, another memory
-#: order: OpenBLAS splits the work better across threads this way for few rows (about 15%
-#: less time for the Fashion-MNIST MLP's products at 8-32 rows here, about 5% more from 256;
-#: ``python benchmarks/matmul_layout.py`` measures it).
-TRANSPOSED_MAX_BATCH = 32
+#: order: OpenBLAS splits the work better across threads this way for few rows. For the
+#: Fashion-MNIST MLP's products on a 2-core AVX-512 machine: 0.65-0.72 of the time at 8-32
+#: rows, 0.72-0.81 at 64, 0.87-1.01 at 128, 1.05-1.12 from 512
+#: (``python benchmarks/matmul_layout.py``). One-epoch ``fit`` calls against the plain
+#: order (``benchmarks/compare_checkouts.py``, medians of 12-16 pairs): 0.96-0.99x the time
+#: at batch 128 (five runs), 0.93-1.01x at 64, 1.00x at 48 and 256.
+TRANSPOSED_MAX_BATCH = 128
 
 
 class Dense(Layer):
