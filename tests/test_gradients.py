@@ -4,6 +4,7 @@ import pytest
 
 import numpynn as keras
 from numpynn import activations, layers, losses
+from numpynn.layers import dense
 from numpynn.utils import gradient_check
 
 # (layer factory, input shape). Inputs are standard normal: kinks (ReLU at 0, maxout ties)
@@ -13,7 +14,8 @@ LAYER_CASES = {
     "dense_no_bias": (lambda: layers.Dense(4, use_bias=False), (5, 3)),
     "dense_3d_input": (lambda: layers.Dense(2, activation="tanh"), (3, 4, 5)),
     # above dense.TRANSPOSED_MAX_BATCH rows: the products are formed (batch, units)
-    "dense_large_batch": (lambda: layers.Dense(3, activation="tanh"), (40, 3)),
+    "dense_large_batch": (lambda: layers.Dense(3, activation="tanh"),
+                          (dense.TRANSPOSED_MAX_BATCH + 8, 3)),
     "flatten": (lambda: layers.Flatten(), (4, 3, 2)),
     "activation_sigmoid": (lambda: layers.Activation("sigmoid"), (4, 6)),
     "relu": (lambda: layers.ReLU(), (4, 6)),

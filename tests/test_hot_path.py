@@ -141,7 +141,7 @@ def test_sparse_fused_gradient_equals_one_hot_form(shape):
         losses.CategoricalCrossentropy().logits_gradient(one_hot, p), rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("batch", [1, 16, 32])
+@pytest.mark.parametrize("batch", [1, 16, 32, 128])
 def test_dense_transposed_products_equal_the_plain_ones(monkeypatch, batch):
     """Small batches are multiplied as (units, batch) arrays; the numbers must not change."""
     from numpynn.layers import dense
