@@ -51,15 +51,23 @@ class Layer:
         self.input_grad_needed = True
         self.params = {}
         self.grads = {}
+        #: names of the weights the optimizer never updates (BatchNormalization's moving
+        #: statistics): they live after all trainable weights in a model's buffer.
+        self.non_trainable_names = set()
         self._initial = []
 
     # -- weights ---------------------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="zeros"):
-        """Create a weight; it lives in a standalone array until ``bind`` moves it."""
+    def add_weight(self, name, shape, initializer="zeros", trainable=True):
+        """Create a weight; it lives in a standalone array until ``bind`` moves it.
+
+        ``trainable=False`` makes a weight the optimizer never touches, that the layer
+        updates itself (as BatchNormalization's moving mean and variance)."""
         values = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
         self._initial.append((name, values))
         self.params[name] = values
         self.grads[name] = np.zeros_like(values)
+        if not trainable:
+            self.non_trainable_names.add(name)
         return values
 
     def bind(self, value_views, grad_views):
@@ -76,6 +84,19 @@ class Layer:
     @property
     def weights(self):
         return list(self.params.values())
+
+    def is_trainable_weight(self, name):
+        """Whether the optimizer updates weight ``name``: the layer is trainable and the
+        weight was not created with ``trainable=False``."""
+        return self.trainable and name not in self.non_trainable_names
+
+    @property
+    def trainable_weights(self):
+        return [w for n, w in self.params.items() if self.is_trainable_weight(n)]
+
+    @property
+    def non_trainable_weights(self):
+        return [w for n, w in self.params.items() if not self.is_trainable_weight(n)]
 
     def get_weights(self):
         """Copies of the weights, in creation order (kernel before bias)."""
@@ -94,8 +115,11 @@ class Layer:
                                  f"{target.shape}, got an array of shape {value.shape}.")
             target[...] = value
 
-    def count_params(self):
-        return int(sum(w.size for w in self.params.values()))
+    def count_params(self, trainable=None):
+        """Number of weight entries; ``trainable=True``/``False`` counts only those the
+        optimizer does/does not update."""
+        return int(sum(w.size for n, w in self.params.items()
+                       if trainable is None or self.is_trainable_weight(n) == trainable))
 
     def _buffer(self, key, shape, dtype):
         """An uninitialised array: a new one, or while ``reuse_buffers`` is set the one kept

@@ -75,18 +75,19 @@ class Model:
         self.built = True
 
     def _make_buffer(self):
-        """Move all weights into one buffer; layers keep views into it."""
-        order = ([l for l in self.layers if l.trainable] + [l for l in self.layers if not l.trainable])
-        arrays = [(f"{l.name}/{n}", w) for l in order for n, w in l.named_weights()]
-        self.buffer = ParameterBuffer(arrays, self.dtype)
-        start = 0
-        for layer in order:
-            count = len(layer.params)
-            layer.bind(self.buffer.value_views[start:start + count],
-                       self.buffer.grad_views[start:start + count])
-            start += count
-        self.n_trainable = sum(l.count_params() for l in self.layers if l.trainable)
-        self._trainable_flags = [l.trainable for l in self.layers]
+        """Move all weights into one buffer, the trainable ones first (the optimizer sees
+        only that leading part); layers keep views into it."""
+        entries = [(layer, name) for layer in self.layers for name in layer.params]
+        entries.sort(key=lambda entry: not entry[0].is_trainable_weight(entry[1]))  # stable
+        self.buffer = ParameterBuffer([(f"{l.name}/{n}", l.params[n]) for l, n in entries],
+                                      self.dtype)
+        views = {entry: (value, grad) for entry, value, grad
+                 in zip(entries, self.buffer.value_views, self.buffer.grad_views)}
+        for layer in self.layers:
+            pairs = [views[(layer, name)] for name in layer.params]
+            layer.bind([v for v, _ in pairs], [g for _, g in pairs])
+        self.n_trainable = sum(l.count_params(trainable=True) for l in self.layers)
+        self._trainable_flags = self._trainability()
         # Backpropagation stops at the first layer with weights: what lies before it is data.
         first = next((i for i, l in enumerate(self.layers) if l.params), len(self.layers))
         self._backward_start = first
@@ -98,8 +99,11 @@ class Model:
         when layers were frozen or unfrozen."""
         if not self.built:
             self.build(self.input_shape or (None,) + x.shape[1:])
-        elif self._trainable_flags != [l.trainable for l in self.layers]:
+        elif self._trainable_flags != self._trainability():
             self._make_buffer()
+
+    def _trainability(self):
+        return [l.trainable for l in self.layers]
 
     def _ensure_optimizer(self):
         """(Re)build the optimizer's state when it does not match the trainable parameters,

@@ -34,8 +34,8 @@ def summary_lines(model):
             lines.append(bar("\u251c", "\u253c", "\u2524", "\u2500"))
     lines.append(bar("\u2514", "\u2534", "\u2518", "\u2500"))
     itemsize = model.dtype.itemsize
-    trainable = sum(l.count_params() for l in model.layers if l.trainable)
-    frozen = sum(l.count_params() for l in model.layers if not l.trainable)
+    trainable = sum(l.count_params(trainable=True) for l in model.layers)
+    frozen = sum(l.count_params(trainable=False) for l in model.layers)
     lines += [f" Total params: {trainable + frozen:,} ({readable_size((trainable + frozen) * itemsize)})",
               f" Trainable params: {trainable:,} ({readable_size(trainable * itemsize)})",
               f" Non-trainable params: {frozen:,} ({readable_size(frozen * itemsize)})"]
