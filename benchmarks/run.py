@@ -26,6 +26,7 @@ Workloads (see ``workloads.py``):
   W4-b32   predict() on the 10,000 Fashion-MNIST test images, batch 32 (Keras' default);
   W4-b1024 the same at batch 1024
   W5       ``import`` time and installed size
+  W6       the CNN day's convnet (``workloads.ConvNet``), Adam, batch 128
 """
 import argparse
 import importlib.util
@@ -56,6 +57,7 @@ WORKLOADS = {
     "W4-b1024": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_MLP,
                  "batch": 1024},
     "W5": {"kind": "import"},
+    "W6": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_CNN, "batch": 128},
 }
 #: timed predict() calls per worker (after one warm-up call); the table gives their median
 PREDICT_REPEATS = 10
@@ -78,7 +80,8 @@ def _job_inputs(job, data=None):
     """``(spec, widths, data, weights)`` of ``job``; ``data`` replaces the data set (the
     tests pass small synthetic data)."""
     spec = WORKLOADS[job["workload"]]
-    widths = tuple(job.get("widths", spec["widths"]))
+    widths = job.get("widths", spec["widths"])
+    widths = widths if isinstance(widths, workloads.ConvNet) else tuple(widths)
     data = data or load_data(spec["data"], job.get("data_dir"))
     return spec, widths, data, workloads.initial_weights(widths)
 
@@ -377,8 +380,8 @@ def machine_lines(peak, args, env):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5",
-                        help="comma-separated: W1, W2 (both batches), W2-b128, W3, W4, W5")
+    parser.add_argument("--workloads", default="W1,W2,W3,W4,W5,W6",
+                        help="comma-separated: W1, W2 (both batches), W2-b128, W3, W4, W5, W6")
     parser.add_argument("--libraries", default=",".join(LIBRARIES),
                         help="comma-separated; also torch-ftz: PyTorch with subnormal floats "
                              "flushed to zero (torch.set_flush_denormal(True))")

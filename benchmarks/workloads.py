@@ -22,6 +22,89 @@ DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 FASHION_MLP = (784, 512, 256, 128, 10)
 CANCER_MLP = (30, 16, 8, 1)
 
+
+class ConvNet:
+    """The small Fashion-MNIST convnet of the CNN day (workload W6)::
+
+        Conv2D(32, 3, relu) -> MaxPooling2D(2) -> Conv2D(64, 3, relu) -> MaxPooling2D(2)
+        -> Flatten -> Dropout(0.5) -> Dense(10, softmax)
+
+    It stands where an MLP's tuple of widths does in this module's functions: ``[0]`` is the
+    size of a flattened input image, ``[-1]`` the number of classes.
+    """
+
+    image = (28, 28, 1)
+    convolutions = ((3, 1, 32), (3, 32, 64))  # (kernel size, in channels, filters)
+    classes = 10
+    features = 5 * 5 * 64  # what Flatten hands the Dense layer
+
+    def __getitem__(self, index):
+        return (int(np.prod(self.image)), self.classes)[index]
+
+    def initial_weights(self, seed=0):
+        """``[kernel_1, bias_1, kernel_2, bias_2, dense kernel, dense bias]``, Keras' layouts
+        ((kh, kw, in, out) kernels), Glorot uniform, zero biases."""
+        rng = np.random.default_rng(seed)
+        weights = []
+        for k, n_in, n_out in self.convolutions:
+            limit = np.sqrt(6.0 / (k * k * (n_in + n_out)))
+            weights += [rng.uniform(-limit, limit, (k, k, n_in, n_out)).astype(np.float32),
+                        np.zeros(n_out, np.float32)]
+        limit = np.sqrt(6.0 / (self.features + self.classes))
+        return weights + [rng.uniform(-limit, limit, (self.features, self.classes))
+                          .astype(np.float32), np.zeros(self.classes, np.float32)]
+
+    def training_flops(self):
+        """Multiply-add FLOPs of one training step per image, as for the MLPs: forward,
+        dL/dkernel, and dL/dx except at the first layer (im2col products of 26x26 and 11x11
+        output pixels, then the Dense layer)."""
+        first = 2 * 26 * 26 * 32 * 9
+        second = 2 * 11 * 11 * 64 * (9 * 32)
+        dense = 2 * self.features * self.classes
+        return 2 * first + 3 * second + 3 * dense
+
+    def keras_model(self, keras):
+        layers = [keras.Input(shape=self.image)]
+        for k, _, filters in self.convolutions:
+            layers += [keras.layers.Conv2D(filters, k, activation="relu"),
+                       keras.layers.MaxPooling2D(2)]
+        layers += [keras.layers.Flatten(), keras.layers.Dropout(0.5),
+                   keras.layers.Dense(self.classes, activation="softmax")]
+        return keras.Sequential(layers)
+
+    def torch_model(self, weights):
+        """NCHW, as PyTorch users write it; the weights are Keras' moved to PyTorch's layouts
+        (the Dense rows reordered from Keras' (h, w, c) flattening to PyTorch's (c, h, w))."""
+        import torch
+        nn = torch.nn
+        conv1, conv2 = nn.Conv2d(1, 32, 3), nn.Conv2d(32, 64, 3)
+        linear = nn.Linear(self.features, self.classes)
+        dense = weights[4].reshape(5, 5, 64, self.classes).transpose(2, 0, 1, 3)
+        with torch.no_grad():
+            for module, kernel, bias in ((conv1, weights[0], weights[1]),
+                                         (conv2, weights[2], weights[3])):
+                module.weight.copy_(torch.from_numpy(kernel.transpose(3, 2, 0, 1).copy()))
+                module.bias.copy_(torch.from_numpy(bias))
+            linear.weight.copy_(torch.from_numpy(dense.reshape(self.features, -1).T.copy()))
+            linear.bias.copy_(torch.from_numpy(weights[5]))
+        return nn.Sequential(conv1, nn.ReLU(), nn.MaxPool2d(2), conv2, nn.ReLU(), nn.MaxPool2d(2),
+                             nn.Flatten(), nn.Dropout(0.5), linear)
+
+    def torch_inputs(self, x):
+        """Flattened images as PyTorch's (n, 1, 28, 28)."""
+        return x.reshape(-1, 1, 28, 28)
+
+    def keras_inputs(self, x):
+        """Flattened images as Keras' (n, 28, 28, 1)."""
+        return x.reshape((-1,) + self.image)
+
+
+FASHION_CNN = ConvNet()
+
+
+def _is_convnet(widths):
+    return isinstance(widths, ConvNet)
+
 #: Adam as Keras defines it (PyTorch's default epsilon is 1e-8: we pass Keras' 1e-7).
 ADAM = {"learning_rate": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
 
@@ -86,6 +169,8 @@ def synthetic(widths, n_train=256, n_test=64, seed=0):
 def initial_weights(widths, seed=0):
     """``[kernel_1, bias_1, ...]``: kernels (in, out) ~ U(-l, l), l = sqrt(6 / (in + out))
     (Glorot uniform), biases zero; float32."""
+    if _is_convnet(widths):
+        return widths.initial_weights(seed)
     rng = np.random.default_rng(seed)
     weights = []
     for n_in, n_out in zip(widths[:-1], widths[1:]):
@@ -98,6 +183,8 @@ def initial_weights(widths, seed=0):
 def training_flops(widths):
     """Matrix-multiply FLOPs of one training step per sample: 2 in out for the forward
     product, 2 in out for dL/dkernel and 2 in out for dL/dx (not needed by the first layer)."""
+    if _is_convnet(widths):
+        return widths.training_flops()
     products = [n_in * n_out for n_in, n_out in zip(widths[:-1], widths[1:])]
     return 2 * (2 * sum(products) + sum(products[1:]))
 
@@ -117,6 +204,10 @@ def _accuracy(probabilities, y):
 
 # -- numpynn and Keras share one API --------------------------------------------------------
 def _keras_like_model(keras, widths, weights):
+    if _is_convnet(widths):
+        model = widths.keras_model(keras)
+        model.set_weights(weights)
+        return model
     activation, _ = _output(widths)
     layers = [keras.Input(shape=(widths[0],))]
     layers += [keras.layers.Dense(n, activation="relu") for n in widths[1:-1]]
@@ -134,6 +225,8 @@ class _KerasLikeTrainer:
 
     def __init__(self, keras, data, widths, batch_size, weights):
         (self.x, self.y), (self.x_test, self.y_test) = data
+        if _is_convnet(widths):
+            self.x, self.x_test = widths.keras_inputs(self.x), widths.keras_inputs(self.x_test)
         self.batch_size = batch_size
         self.model = _keras_like_model(keras, widths, weights)
         _, loss = _output(widths)
@@ -161,6 +254,8 @@ class _KerasLikePredictor:
     def __init__(self, keras, x, widths, batch_size, weights):
         self.model = _keras_like_model(keras, widths, weights)
         self.x, self.batch_size = x, batch_size
+        if _is_convnet(widths):
+            self.x = widths.keras_inputs(x)
         self()  # warm-up: tracing, buffers
 
     def __call__(self):
@@ -200,7 +295,10 @@ def predictor_keras(x, widths, batch_size, weights):
 
 # -- PyTorch --------------------------------------------------------------------------------
 def _torch_model(widths, weights):
-    """Linear/ReLU stack returning logits (the softmax or sigmoid is fused into the loss)."""
+    """Linear/ReLU stack returning logits (the softmax or sigmoid is fused into the loss);
+    W6's convnet in PyTorch's layout."""
+    if _is_convnet(widths):
+        return widths.torch_model(weights)
     import torch
     modules = []
     for i, (n_in, n_out) in enumerate(zip(widths[:-1], widths[1:])):
@@ -226,6 +324,8 @@ class TorchTrainer:
         import torch
         self.torch = torch
         (x, y), (self.x_test, self.y_test) = data
+        if _is_convnet(widths):
+            x, self.x_test = widths.torch_inputs(x), widths.torch_inputs(self.x_test)
         self.x, self.y = torch.from_numpy(x), torch.from_numpy(y)
         self.batch_size = batch_size
         self.model = _torch_model(widths, weights)
@@ -272,6 +372,8 @@ class TorchPredictor:
     def __init__(self, x, widths, batch_size, weights):
         import torch
         self.torch, self.model = torch, _torch_model(widths, weights).eval()
+        if _is_convnet(widths):
+            x = widths.torch_inputs(x)
         self.x, self.batch_size = torch.from_numpy(x), batch_size
         self()  # warm-up
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import references
+
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
@@ -124,6 +126,33 @@ def test_reference_workloads_run_when_installed(library, default_subnormals):
     result = run.run_job({"library": library, "workload": "W3", "epochs": 1},
                          data=workloads.synthetic(workloads.CANCER_MLP))
     assert len(result["epoch_seconds"]) == 1
+
+
+def test_convnet_is_the_same_function_in_every_library():
+    """W6 hands each library the same weights in its own layout (NCHW and a reordered
+    Dense for PyTorch): with Dropout off, the three give the same probabilities."""
+    torch = references.torch()
+    keras = references.keras()
+    import numpynn
+    net = workloads.FASHION_CNN
+    weights = net.initial_weights()
+    x = np.random.default_rng(0).random((8, 784), dtype=np.float32)
+    expected = workloads._keras_like_model(keras, net, weights).predict(net.keras_inputs(x),
+                                                                        verbose=0)
+    with torch.no_grad():
+        logits = net.torch_model(weights).eval()(torch.from_numpy(net.torch_inputs(x)))
+    np.testing.assert_allclose(torch.softmax(logits, -1).numpy(), expected, atol=1e-6)
+    ours = workloads._keras_like_model(numpynn, net, weights).predict(net.keras_inputs(x),
+                                                                      verbose=0)
+    np.testing.assert_allclose(ours, expected, atol=1e-6)
+
+
+def test_convnet_flops_count_its_products():
+    """14.26 MFLOP per image: conv 1 (26x26x32 outputs, 9 inputs each) forward and kernel
+    gradient; conv 2 (11x11x64, 288 each) and the Dense layer (1600 -> 10) three products."""
+    assert workloads.FASHION_CNN.training_flops() == (2 * 2 * 26 * 26 * 32 * 9
+                                                      + 3 * 2 * 11 * 11 * 64 * 288
+                                                      + 3 * 2 * 1600 * 10)
 
 
 def test_torch_ftz_reads_and_writes_subnormals_as_zero(default_subnormals):
