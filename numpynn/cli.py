@@ -15,76 +15,22 @@ The output layer and the loss follow the task, as the course teaches:
 Exit codes: 0 success, 1 runtime error (missing data or model file...), 2 usage error.
 """
 import argparse
-import difflib
 import os
 import sys
 
 import numpy as np
 
-from numpynn import activations, datasets, initializers, layers, optimizers, utils
-from numpynn.models import Sequential, load_model
-from numpynn.registry import UnknownObjectError
+from numpynn import activations, datasets, optimizers, utils
+from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, targets
+from numpynn.cli_options import (checked_name, dataset_name, fraction, layer_widths, positive,
+                                 verbosity)
+from numpynn.models import course, load_model
+from numpynn.models.course import REGRESSION, output_head
 
-REGRESSION, BINARY, MULTICLASS = "regression", "binary", "multi-class"
-
-
-class DataSet:
-    """How the command loads one data set and which task it is.
-
-    Args:
-        module: the `numpynn.datasets` module.
-        task: `REGRESSION`, `BINARY` or `MULTICLASS`.
-        pixel_max: for image data sets, the largest raw pixel value (images are divided
-            by it to get [0, 1]); `None` for tabular data (already standardised).
-        layers: default hidden widths. The "jar" `(512, 256, 128)` suits the image data
-            sets; the tabular ones have a few hundred samples, on which it overfits.
-        epochs: default number of epochs.
-        learning_rates: default learning rate by optimizer name where it differs from the
-            optimizer's own default, e.g. `{"adam": 0.0005}`.
-        from_files: whether the data comes from IDX files (`--data-dir` applies).
-    """
-
-    def __init__(self, module, task, pixel_max=None, layers=(512, 256, 128), epochs=10,
-                 learning_rates=None, from_files=False):
-        self.module, self.task, self.pixel_max = module, task, pixel_max
-        self.layers, self.epochs, self.from_files = layers, epochs, from_files
-        self.learning_rates = dict(learning_rates or {})
-
-    @property
-    def class_names(self):
-        return getattr(self.module, "CLASS_NAMES", None)
-
-    def load(self, data_dir=None):
-        """`(x_train, y_train), (x_test, y_test)`: images scaled to [0, 1], float32.
-
-        The small data sets always use their loader's default split (`seed=0`), so
-        `evaluate` sees the same test samples as `train` did.
-        """
-        if self.from_files:
-            (x_train, y_train), (x_test, y_test) = self.module.load_data(path=data_dir)
-        else:
-            (x_train, y_train), (x_test, y_test) = self.module.load_data()
-        if self.pixel_max is not None:
-            x_train = x_train.astype(np.float32) / self.pixel_max
-            x_test = x_test.astype(np.float32) / self.pixel_max
-        return (x_train, y_train), (x_test, y_test)
-
-
-# With batches of 32, Adam's default 0.001 leaves the last epochs on (Fashion-)MNIST noisy:
-# 10 epochs of the 512-256-128 jar end at 0.882 test accuracy on Fashion-MNIST, 0.890 with
-# 0.0005 (seed 0; see docs/getting-started.md).
-IMAGE_LEARNING_RATES = {"adam": 0.0005}
-DATASETS = {
-    "digits": DataSet(datasets.digits, MULTICLASS, pixel_max=16.0, epochs=20),
-    "fashion-mnist": DataSet(datasets.fashion_mnist, MULTICLASS, pixel_max=255.0,
-                             learning_rates=IMAGE_LEARNING_RATES, from_files=True),
-    "mnist": DataSet(datasets.mnist, MULTICLASS, pixel_max=255.0,
-                     learning_rates=IMAGE_LEARNING_RATES, from_files=True),
-    "breast-cancer": DataSet(datasets.breast_cancer, BINARY, layers=(64, 32), epochs=30),
-    "diabetes": DataSet(datasets.diabetes, REGRESSION, layers=(16,), epochs=200),
-    "iris": DataSet(datasets.iris, MULTICLASS, layers=(64, 32), epochs=100),
-}
-DEFAULT_DATASET = "digits"
+#: what `--model` picks: the Dense "jar", or the CNN day's network (image data sets only)
+MODELS = ("mlp", "cnn")
+#: `--epochs` and `--batch-size` of `--model cnn` (the CNN's own defaults, any data set)
+CNN_EPOCHS, CNN_BATCH_SIZE = 12, 128
 
 
 class CommandError(Exception):
@@ -95,116 +41,12 @@ class UsageError(Exception):
     """Options that do not go together (exit code 2, as argparse's own errors)."""
 
 
-# -- argument types: each turns a bad value into a usage error (exit code 2) -----------------
-def dataset_name(text):
-    """`--dataset`: a known name; `_` may stand for `-` (`fashion_mnist`)."""
-    name = text.strip().lower().replace("_", "-")
-    if name not in DATASETS:
-        close = difflib.get_close_matches(name, DATASETS, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise argparse.ArgumentTypeError(
-            f"unknown data set {text!r}.{hint} Choose from: {', '.join(DATASETS)}.")
-    return name
-
-
-def layer_widths(text):
-    """`--layers 512,256,128`: the hidden layers' widths, input to output."""
-    parts = [part.strip() for part in text.split(",")] if text.strip() else []
-    widths = []
-    for part in parts:
-        if not part.isdigit() or int(part) < 1:
-            raise argparse.ArgumentTypeError(
-                f"bad layer width {part!r} in {text!r}: give positive whole numbers separated "
-                "by commas, e.g. --layers 512,256,128 (or --layers '' for no hidden layer).")
-        widths.append(int(part))
-    return tuple(widths)
-
-
-def _checked_name(getter, kind):
-    def parse(text):
-        try:
-            getter(text)
-        except (UnknownObjectError, ValueError) as error:
-            raise argparse.ArgumentTypeError(str(error)) from None
-        return text
-    parse.__name__ = kind  # argparse names the option's type in its messages
-    return parse
-
-
-def fraction(text):
-    value = float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
-    return value
-
-
-def positive(cast):
-    def parse(text):
-        value = cast(text)
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-        return value
-    parse.__name__ = cast.__name__
-    return parse
-
-
-def verbosity(text):
-    if text not in ("0", "1", "2", "auto"):
-        raise argparse.ArgumentTypeError(f"must be 0, 1, 2 or auto, got {text!r}")
-    return text if text == "auto" else int(text)
-
-
-# -- the model the course builds for each task ------------------------------------------------
-def output_head(task, n_classes):
-    """`(units, activation, loss, metrics)` of the output layer for a task."""
-    if task == REGRESSION:
-        return 1, "linear", "mean_squared_error", []
-    if task == BINARY:
-        return 1, "sigmoid", "binary_crossentropy", ["accuracy"]
-    return n_classes, "softmax", "categorical_crossentropy", ["accuracy"]
-
-
-def build_model(name, input_shape, widths, activation, task, n_classes, output_bias=0.0):
-    """`Input -> [Flatten] -> Dense(w, activation) for w in widths -> output head`.
-
-    The model is named after its data set, so a saved model remembers what it was
-    trained on (`evaluate` and `predict` use this). `output_bias` starts the output
-    layer's bias there: for regression the training targets' mean, so training begins
-    at the mean predictor. Adam moves a weight by at most about one learning rate per
-    step, so from 0 the bias alone would need ~150,000 steps to reach diabetes' 151.5.
-    """
-    units, head_activation, _, _ = output_head(task, n_classes)
-    model = Sequential(name=name.replace("-", "_"))
-    model.add(layers.Input(shape=input_shape))
-    if len(input_shape) > 1:
-        model.add(layers.Flatten())
-    for width in widths:
-        model.add(layers.Dense(width, activation=activation))
-    model.add(layers.Dense(units, activation=head_activation,
-                           bias_initializer=initializers.Constant(output_bias) if output_bias
-                           else "zeros"))
-    return model
-
-
-def targets(y, task, n_classes):
-    """Labels as the loss wants them: one-hot for multi-class, a column otherwise."""
-    if task == MULTICLASS:
-        return utils.to_categorical(y, n_classes)
-    return np.asarray(y, dtype=np.float32).reshape(-1, 1)
-
-
-def n_classes_of(data_set, y_train):
-    if data_set.task != MULTICLASS:
-        return 1
-    return len(data_set.class_names or ()) or int(y_train.max()) + 1
-
-
-def make_optimizer(name, learning_rate, data_set):
-    """The optimizer `name` with `learning_rate`, else the data set's default for it, else
-    the optimizer's own default."""
+def make_optimizer(name, learning_rate, defaults):
+    """The optimizer `name` with `learning_rate`, else the default for it in `defaults` (a
+    data set's learning rates by optimizer name), else the optimizer's own default."""
     optimizer = optimizers.get(name)
     if learning_rate is None:
-        learning_rate = data_set.learning_rates.get(optimizer.name)
+        learning_rate = defaults.get(optimizer.name)
     if learning_rate is not None:
         optimizer.learning_rate = float(learning_rate)
     return optimizer
@@ -270,15 +112,46 @@ def check_data_dir(data_dir, name):
                            "from scikit-learn's bundled files.")
 
 
-def command_train(args):
-    data_set = DATASETS[args.dataset]
-    check_data_dir(args.data_dir, args.dataset)
+def new_model(args, data_set, x_train, y_train, n_classes):
+    """The model `--model` names, for this data set's samples."""
+    name = args.dataset.replace("-", "_")
+    if args.model == "cnn":
+        return course.cnn(name, x_train.shape[1:], n_classes)
+    widths = data_set.layers if args.layers is None else args.layers
+    output_bias = float(np.mean(y_train)) if data_set.task == REGRESSION else 0.0
+    return course.mlp(name, x_train.shape[1:], widths, args.activation or "relu",
+                      data_set.task, n_classes, output_bias)
+
+
+def _is_cnn(model):
+    return any(type(layer).__name__ == "Conv2D" for layer in model.layers)
+
+
+def check_model_options(args, data_set):
+    """`--model cnn` is for image data sets and has a fixed architecture; a resumed model
+    keeps the architecture it has."""
     if args.resume:
-        fixed = [option for option, value in (("--layers", args.layers),
+        fixed = [option for option, value in (("--model", args.model),
+                                              ("--layers", args.layers),
                                               ("--activation", args.activation),
                                               ("--optimizer", args.optimizer)) if value is not None]
         if fixed:
             raise UsageError(f"{', '.join(fixed)} cannot change a model given with --resume.")
+    if args.model == "cnn":
+        if data_set.pixel_max is None:
+            raise UsageError(f"--model cnn needs an image data set (digits, mnist, "
+                             f"fashion-mnist); {args.dataset} is tabular: use --model mlp.")
+        given = [o for o, v in (("--layers", args.layers), ("--activation", args.activation))
+                 if v is not None]
+        if given:
+            raise UsageError(f"{', '.join(given)} shape the MLP; --model cnn is the documented "
+                             "CNN of numpynn.models.course.cnn.")
+
+
+def command_train(args):
+    data_set = DATASETS[args.dataset]
+    check_data_dir(args.data_dir, args.dataset)
+    check_model_options(args, data_set)
     utils.set_random_seed(args.seed)
     model = load_model_file(args.resume) if args.resume else None
     (x_train, y_train), (x_test, y_test) = data_set.load(args.data_dir)
@@ -288,20 +161,21 @@ def command_train(args):
         if args.learning_rate is not None:
             model.optimizer.learning_rate = float(args.learning_rate)
     else:
-        widths = data_set.layers if args.layers is None else args.layers
-        output_bias = float(np.mean(y_train)) if data_set.task == REGRESSION else 0.0
-        model = build_model(args.dataset, x_train.shape[1:], widths, args.activation or "relu",
-                            data_set.task, n_classes, output_bias)
+        model = new_model(args, data_set, x_train, y_train, n_classes)
         _, _, loss, metrics = output_head(data_set.task, n_classes)
+        # The data sets' learning rates suit the MLP at batch 32; the CNN uses the optimizer's.
+        defaults = {} if args.model == "cnn" else data_set.learning_rates
         model.compile(optimizer=make_optimizer(args.optimizer or "adam", args.learning_rate,
-                                               data_set),
+                                               defaults),
                       loss=loss, metrics=metrics)
     model.summary()
     done = model.epochs_trained if args.resume else 0
-    epochs = args.epochs or data_set.epochs
+    cnn = _is_cnn(model)
+    epochs = args.epochs or (CNN_EPOCHS if cnn else data_set.epochs)
+    batch_size = args.batch_size or (CNN_BATCH_SIZE if cnn else 32)
     model.fit(x_train, targets(y_train, data_set.task, n_classes),
               initial_epoch=done, epochs=done + epochs,
-              batch_size=args.batch_size, validation_split=args.validation_split,
+              batch_size=batch_size, validation_split=args.validation_split,
               verbose=args.verbose)
     report(model, x_test, targets(y_test, data_set.task, n_classes), data_set.task)
     output = args.output or args.resume
@@ -380,31 +254,38 @@ def build_parser():
 
     train = commands.add_parser(
         "train", help="train a model on a data set and print its test score",
-        description="Train a Dense network on a data set and print its test accuracy "
-                    "(classification) or test MSE (regression). Without options: digits.")
+        description="Train a Dense network (or, with --model cnn, a convolutional one) on a "
+                    "data set and print its test accuracy (classification) or test MSE "
+                    "(regression). Without options: digits.")
     train.add_argument("--dataset", type=dataset_name, default=DEFAULT_DATASET,
                        help=f"one of: {', '.join(DATASETS)} (default: %(default)s)")
     train.add_argument("--data-dir", metavar="DIR",
                        help="folder holding the four IDX files of mnist or fashion-mnist "
                             "(default: the environment variable, then the cache; see "
                             "docs/datasets.md)")
+    train.add_argument("--model", choices=MODELS, default=None,
+                       help="mlp: Dense layers (default); cnn: two Conv2D+MaxPooling2D blocks "
+                            "and a Dense head, for image data sets (see docs/cnn.md)")
     train.add_argument("--layers", type=layer_widths, metavar="W1,W2,...",
                        help="widths of the hidden Dense layers, input side first (default "
                             "per data set: " + ", ".join(
                                 f"{k} {','.join(map(str, v.layers))}" for k, v in DATASETS.items())
                             + ")")
-    train.add_argument("--activation", type=_checked_name(activations.get, "activation"),
+    train.add_argument("--activation", type=checked_name(activations.get, "activation"),
                        help="activation of the hidden layers (default: relu)")
-    train.add_argument("--optimizer", type=_checked_name(optimizers.get, "optimizer"),
+    train.add_argument("--optimizer", type=checked_name(optimizers.get, "optimizer"),
                        help="sgd, adam or rmsprop (default: adam)")
     train.add_argument("--learning-rate", type=positive(float), metavar="LR",
                        help="the optimizer's learning rate (default: the optimizer's own, "
-                            "0.001 for adam; for adam on fashion-mnist and mnist 0.0005)")
+                            "0.001 for adam; for adam on fashion-mnist and mnist 0.0005 with "
+                            "--model mlp)")
     train.add_argument("--epochs", type=positive(int),
                        help="passes over the training data (default per data set: " +
-                            ", ".join(f"{k} {v.epochs}" for k, v in DATASETS.items()) + ")")
-    train.add_argument("--batch-size", type=positive(int), default=32,
-                       help="samples per gradient step (default: %(default)s)")
+                            ", ".join(f"{k} {v.epochs}" for k, v in DATASETS.items()) +
+                            f"; {CNN_EPOCHS} for --model cnn)")
+    train.add_argument("--batch-size", type=positive(int), default=None,
+                       help=f"samples per gradient step (default: 32; {CNN_BATCH_SIZE} for "
+                            "--model cnn)")
     train.add_argument("--validation-split", type=fraction, default=0.0, metavar="FRACTION",
                        help="last fraction of the training data held out to report val_loss "
                             "(default: %(default)s)")

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from numpynn import cli
+from numpynn.models import Sequential
 from tests.cli_helpers import FAST, accuracy, fake_mnist_folder, run
 
 pytest.importorskip("sklearn", reason="the small data sets need scikit-learn (numpynn[data])")
@@ -15,7 +16,7 @@ pytest.importorskip("sklearn", reason="the small data sets need scikit-learn (nu
 # -- train ------------------------------------------------------------------------------------
 def test_train_without_arguments_is_digits_with_the_default_jar(capsys, monkeypatch):
     seen = {}
-    monkeypatch.setattr(cli.Sequential, "fit", lambda self, x, y, **kw: seen.update(kw, x=x, y=y))
+    monkeypatch.setattr(Sequential, "fit", lambda self, x, y, **kw: seen.update(kw, x=x, y=y))
     code, out, _ = run(capsys, "train")
     assert code == 0
     assert 'Model: "digits"' in out
@@ -43,8 +44,8 @@ def test_train_digits_learns_and_prints_progress_lines(capsys):
 def test_the_output_layer_and_loss_follow_the_task(capsys, monkeypatch, dataset, units,
                                                    activation, loss):
     models = []
-    fit = cli.Sequential.fit
-    monkeypatch.setattr(cli.Sequential, "fit",
+    fit = Sequential.fit
+    monkeypatch.setattr(Sequential, "fit",
                         lambda self, *a, **kw: (models.append(self), fit(self, *a, **kw))[1])
     code, out, _ = run(capsys, "train", "--dataset", dataset, *FAST)
     assert code == 0
@@ -63,7 +64,7 @@ def test_regression_starts_at_the_mean_predictor(capsys, monkeypatch):
     from numpynn.datasets import diabetes
 
     models = []
-    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    monkeypatch.setattr(Sequential, "fit", lambda self, *a, **kw: models.append(self))
     assert run(capsys, "train", "--dataset", "diabetes", "--verbose", "0")[0] == 0
     (_, y_train), _ = diabetes.load_data()
     np.testing.assert_allclose(models[0].layers[-1].get_weights()[1], [y_train.mean()], rtol=1e-6)
@@ -71,7 +72,7 @@ def test_regression_starts_at_the_mean_predictor(capsys, monkeypatch):
 
 def test_train_options_reach_the_model(capsys, monkeypatch):
     models = []
-    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append((self, kw)))
+    monkeypatch.setattr(Sequential, "fit", lambda self, *a, **kw: models.append((self, kw)))
     code, _, _ = run(capsys, "train", "--dataset", "iris", "--layers", "7,5", "--activation",
                      "tanh", "--optimizer", "sgd", "--learning-rate", "0.05", "--epochs", "3",
                      "--batch-size", "8", "--validation-split", "0.25", "--verbose", "1")
@@ -85,7 +86,7 @@ def test_train_options_reach_the_model(capsys, monkeypatch):
 
 def test_no_hidden_layers_gives_softmax_regression(capsys, monkeypatch):
     models = []
-    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    monkeypatch.setattr(Sequential, "fit", lambda self, *a, **kw: models.append(self))
     assert run(capsys, "train", "--dataset", "iris", "--layers", "")[0] == 0
     assert [type(l).__name__ for l in models[0].layers] == ["Dense"]
 
@@ -113,7 +114,7 @@ def test_train_reads_an_mnist_style_folder(capsys, tmp_path):
 def test_default_learning_rate_on_mnist_style_data(capsys, monkeypatch, tmp_path, options,
                                                    learning_rate):
     models = []
-    monkeypatch.setattr(cli.Sequential, "fit", lambda self, *a, **kw: models.append(self))
+    monkeypatch.setattr(Sequential, "fit", lambda self, *a, **kw: models.append(self))
     folder = fake_mnist_folder(tmp_path)
     assert run(capsys, "train", "--dataset", "mnist", "--data-dir", str(folder), *options)[0] == 0
     assert models[0].optimizer.learning_rate == pytest.approx(learning_rate)
