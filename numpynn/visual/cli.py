@@ -5,6 +5,8 @@
     numpynn plot optimizers --surface two_minima --out race.gif
     numpynn plot gradients --out gradients.png
     numpynn plot predictions --epochs 2 --out predictions.png --confusion confusion.png
+    numpynn plot filters fashion-cnn.npnn --out filters.png
+    numpynn plot feature-maps fashion-cnn.npnn shoe.png --out maps.png
 
 ``add_plot_parser(subparsers)`` registers the ``plot`` command in the main ``numpynn`` CLI;
 ``main(argv)`` runs it on its own (``python -m numpynn.visual activations --out a.png``).
@@ -13,7 +15,8 @@ import argparse
 import sys
 
 from numpynn import datasets
-from numpynn.visual import activations, gradients, history, optimizer_race, predictions
+from numpynn.visual import (activations, convolution, gradients, history, optimizer_race,
+                            predictions)
 
 
 def _history(args):
@@ -88,6 +91,38 @@ def _predictions(args):
         print(f"wrote {predictions.plot_confusion_matrix(cm, names, out=args.confusion)}")
 
 
+def _saved_model(path):
+    from numpynn.models import load_model
+    try:
+        return load_model(path)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f"cannot read model file {path!r}: {error}") from None
+
+
+def _filters(args):
+    model = _saved_model(args.model)
+    layer = convolution.first_convolution(model)
+    print(f"{layer.name}: kernel {layer.get_weights()[0].shape} (height, width, in, filters)")
+    print(f"wrote {convolution.plot_filters(model, out=args.out)}")
+
+
+def _feature_maps(args):
+    from numpynn.utils import images
+
+    model = _saved_model(args.model)
+    shape = tuple(model.input_shape[1:])
+    if len(shape) not in (2, 3) or (len(shape) == 3 and shape[-1] != 1):
+        raise SystemExit(f"model {model.name!r} takes inputs of shape {shape}; feature-maps "
+                         "draws models of grey images, (height, width) or (height, width, 1).")
+    try:
+        image = images.load_image(args.image, shape[:2], args.invert).reshape(shape)
+    except (OSError, ValueError) as error:
+        raise SystemExit(str(error)) from None
+    for name, maps in convolution.feature_maps(model, image):
+        print(f"{name}: {maps.shape[0]}x{maps.shape[1]}, {maps.shape[2]} maps")
+    print(f"wrote {convolution.plot_feature_maps(model, image, out=args.out)}")
+
+
 def _add_commands(parser):
     commands = parser.add_subparsers(dest="picture", required=True, metavar="PICTURE")
 
@@ -136,6 +171,20 @@ def _add_commands(parser):
     p.add_argument("--confusion", default=None, help="also write the confusion matrix here")
     p.add_argument("--verbose", type=int, default=0)
     p.set_defaults(func=_predictions)
+
+    p = commands.add_parser("filters", help="a saved CNN's first-layer kernels as images")
+    p.add_argument("model", metavar="MODEL_FILE")
+    p.set_defaults(func=_filters)
+
+    p = commands.add_parser("feature-maps", help="one image through each convolution and "
+                                                 "pooling layer of a saved CNN")
+    p.add_argument("model", metavar="MODEL_FILE")
+    p.add_argument("image", metavar="IMAGE", help="a picture file (PNG, JPEG...), made grey "
+                                                  "and resized to the model's input")
+    p.add_argument("--invert", action=argparse.BooleanOptionalAction, default=None,
+                   help="dark-on-light pictures are inverted to light-on-dark as in "
+                        "(Fashion-)MNIST; default: decided from the border")
+    p.set_defaults(func=_feature_maps)
 
     for sub in commands.choices.values():
         sub.add_argument("--out", required=True, help="file to write (.png, .svg, .gif...)")
