@@ -11,7 +11,7 @@ from numpynn.utils import gradient_check
 # (arguments, input shape); inputs are 3 * N(0, 1) + 1, so the batch statistics are not (0, 1)
 GRADIENT_CASES = {
     "2d": ({}, (6, 4)),
-    "2d_axis_0_of_features": ({"axis": 1}, (6, 4)),
+    "2d_axis_1": ({"axis": 1}, (6, 4)),
     "4d_channels_last": ({}, (3, 4, 5, 2)),
     "4d_axis_1": ({"axis": 1}, (3, 4, 5, 2)),
     "4d_axis_2": ({"axis": -2}, (2, 3, 4, 2)),
@@ -147,7 +147,7 @@ def test_model_gradient_check_through_batch_normalization():
 
 
 def test_optimizer_never_touches_the_moving_statistics():
-    """With momentum=1 the layer keeps its moving statistics: any change would be the optimizer's."""
+    """With momentum=1 the layer keeps its moving statistics: a change would be the optimizer's."""
     x, y = _data()
     model = _model(momentum=1.0)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")

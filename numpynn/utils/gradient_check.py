@@ -4,11 +4,11 @@ For every checked entry w of a weight (or of the input x)::
 
     numerical = (L(w + h) - L(w - h)) / (2 h)        analytical = backward pass
 
-and the error is |analytical - numerical| / max(|analytical| + |numerical|, tiny). Weights a
-layer updates itself (``add_weight(trainable=False)``, e.g. moving statistics) have no
-gradient and are not checked. A layer is
+and the error is |analytical - numerical| / max(|analytical| + |numerical|, tiny). A layer is
 checked with L = sum(layer(x) * r) for a fixed random r, so backward starts from dL/dy = r; a
-model is checked with its compiled loss (mean squared error if not compiled).
+model is checked with its compiled loss (mean squared error if not compiled). Weights a layer
+updates itself (``add_weight(trainable=False)``: BatchNormalization's moving statistics) get
+no gradient and are not checked.
 """
 import numpy as np
 
