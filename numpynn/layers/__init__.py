@@ -7,9 +7,10 @@ from numpynn.layers.dropout import Dropout
 from numpynn.layers.flatten import Flatten
 from numpynn.layers.input_layer import Input, InputLayer
 from numpynn.layers.maxout import Maxout
+from numpynn.layers.normalization import BatchNormalization
 
-ALL = {cls.__name__: cls for cls in (Activation, Dense, Dropout, ELU, Flatten, InputLayer,
-                                     LeakyReLU, Maxout, ReLU, Softmax)}
+ALL = {cls.__name__: cls for cls in (Activation, BatchNormalization, Dense, Dropout, ELU,
+                                     Flatten, InputLayer, LeakyReLU, Maxout, ReLU, Softmax)}
 
 
 def deserialize(config, custom_objects=None):

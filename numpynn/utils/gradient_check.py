@@ -6,7 +6,9 @@ For every checked entry w of a weight (or of the input x)::
 
 and the error is |analytical - numerical| / max(|analytical| + |numerical|, tiny). A layer is
 checked with L = sum(layer(x) * r) for a fixed random r, so backward starts from dL/dy = r; a
-model is checked with its compiled loss (mean squared error if not compiled).
+model is checked with its compiled loss (mean squared error if not compiled). Weights a layer
+updates itself (``add_weight(trainable=False)``: BatchNormalization's moving statistics) get
+no gradient and are not checked.
 """
 import numpy as np
 
@@ -117,14 +119,12 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
     _, grad = evaluate(compute_grad=True)
     for layer in reversed(layers):
         grad = layer.backward(grad)
-    analytical = {"input": grad}
-    for layer in layers:
-        for name in layer.params:
-            analytical[f"{layer.name}/{name}"] = layer.grads[name].copy()
-    targets = {"input": x}
+    analytical, targets = {"input": grad}, {"input": x}
     for layer in layers:
         for name, value in layer.params.items():
-            targets[f"{layer.name}/{name}"] = value
+            if name not in layer.non_trainable_names:  # moving statistics get no gradient
+                analytical[f"{layer.name}/{name}"] = layer.grads[name].copy()
+                targets[f"{layer.name}/{name}"] = value
 
     errors = {}
     for key, array in targets.items():
