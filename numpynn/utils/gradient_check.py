@@ -6,7 +6,10 @@ For every checked entry w of a weight (or of the input x)::
 
 and the error is |analytical - numerical| / max(|analytical| + |numerical|, tiny). A layer is
 checked with L = sum(layer(x) * r) for a fixed random r, so backward starts from dL/dy = r; a
-model is checked with its compiled loss (mean squared error if not compiled).
+model is checked with its compiled loss (mean squared error if not compiled). Both add the
+regularization penalties (``model.losses``), as training does. Weights the optimizer does not
+update (``trainable=False``) are not checked, nor the input of a layer that sends back no
+input gradient (Embedding's indices).
 """
 import numpy as np
 
@@ -50,6 +53,10 @@ def _fix_randomness(layers, seed):
             layer.reset_rng()
 
 
+def _penalty(net):
+    return 0.0 if net.penalties is None else net.penalties.total()
+
+
 def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_entries=50,
                    training=True, seed=0):
     """Check the backward pass of a layer or a model against finite differences, in float64.
@@ -88,7 +95,8 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
 
         def loss_and_grad(compute_grad):
             out = net.forward(x, training=training)
-            return float(np.sum(out * probe)), (probe.copy() if compute_grad else None)
+            value = float(np.sum(out * probe)) + _penalty(net)
+            return value, (probe.copy() if compute_grad else None)
     elif isinstance(model_or_layer, Model):
         original = model_or_layer
         if not original.built:
@@ -102,7 +110,8 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
 
         def loss_and_grad(compute_grad):
             out = net.forward(x, training=training)
-            return loss(y, out), (loss.gradient(y, out) if compute_grad else None)
+            value = loss(y, out) + _penalty(net)
+            return value, (loss.gradient(y, out) if compute_grad else None)
     else:
         raise TypeError(f"gradient_check expects a Layer or a Model, got {model_or_layer!r}.")
 
@@ -115,16 +124,17 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
         return loss_and_grad(compute_grad)
 
     _, grad = evaluate(compute_grad=True)
-    for layer in reversed(layers):
-        grad = layer.backward(grad)
-    analytical = {"input": grad}
-    for layer in layers:
-        for name in layer.params:
-            analytical[f"{layer.name}/{name}"] = layer.grads[name].copy()
-    targets = {"input": x}
+    grad = net.backward(grad, to_input=True)
+    if net.penalties is not None:
+        net.penalties.add_weight_gradients()
+    analytical, targets = {}, {}
+    if grad is not None:
+        analytical["input"], targets["input"] = grad, x
     for layer in layers:
         for name, value in layer.params.items():
-            targets[f"{layer.name}/{name}"] = value
+            if layer.is_trainable_weight(name):
+                analytical[f"{layer.name}/{name}"] = layer.grads[name].copy()
+                targets[f"{layer.name}/{name}"] = value
 
     errors = {}
     for key, array in targets.items():
