@@ -5,6 +5,9 @@ For a kernel of shape ``(fan_in, fan_out)``:
 - ``glorot_normal``: truncated N(0, s^2), s = sqrt(2 / (fan_in + fan_out))
 - ``he_uniform``: U(-l, l), l = sqrt(6 / fan_in);  ``he_normal``: s = sqrt(2 / fan_in)  (He et al., 2015)
 - ``lecun_uniform``: l = sqrt(3 / fan_in);  ``lecun_normal``: s = sqrt(1 / fan_in)
+- ``truncated_normal``: N(mean, stddev^2) redrawn outside mean +- 2 stddev
+- ``orthogonal``: gain * Q of the QR decomposition of a normal matrix (Saxe et al., 2014)
+- ``identity``: gain * I (2-D only)
 All draw from the global generator seeded by ``numpynn.utils.set_random_seed``.
 """
 import numpy as np
@@ -82,6 +85,60 @@ class RandomNormal(Initializer):
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class TruncatedNormal(Initializer):
+    """N(mean, stddev^2) samples, each redrawn until it lies within two stddev of the mean."""
+
+    def __init__(self, mean=0.0, stddev=0.05, seed=None):
+        self.mean, self.stddev, self.seed = mean, stddev, seed
+
+    def __call__(self, shape, dtype=None):
+        values = self.mean + _truncated_normal(self._generator(), self.stddev, shape)
+        return values.astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
+
+
+class Orthogonal(Initializer):
+    """A random orthogonal matrix times ``gain``, for a kernel seen as a
+    (prod(shape[:-1]), shape[-1]) matrix: Q of the QR decomposition of a standard normal
+    (max(rows, cols), min(rows, cols)) matrix, its columns' signs made those of diag(R),
+    transposed when rows < cols. Orthonormal rows or columns, whichever are fewer."""
+
+    def __init__(self, gain=1.0, seed=None):
+        self.gain, self.seed = gain, seed
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal initializes arrays of at least 2 dimensions, got "
+                             f"shape {tuple(shape)}.")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        normal = self._generator().standard_normal((max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(normal)
+        q *= np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return (self.gain * q.reshape(shape)).astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"gain": self.gain, "seed": self.seed}
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix (ones on the main diagonal of a 2-D shape)."""
+
+    def __init__(self, gain=1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializes 2-D matrices only, got shape {tuple(shape)}.")
+        return (self.gain * np.eye(*shape)).astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"gain": self.gain}
 
 
 class VarianceScaling(Initializer):
@@ -166,6 +223,8 @@ class LecunNormal(_scaling(1.0, "fan_in", "truncated_normal")):
 ALL = {
     "zeros": Zeros, "ones": Ones, "constant": Constant,
     "random_uniform": RandomUniform, "random_normal": RandomNormal,
+    "truncated_normal": TruncatedNormal, "orthogonal": Orthogonal, "identity": Identity,
+    "uniform": RandomUniform, "normal": RandomNormal,  # Keras' short aliases
     "variance_scaling": VarianceScaling,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
     "he_uniform": HeUniform, "he_normal": HeNormal,

@@ -16,7 +16,7 @@ next call overwrites it.
 """
 import numpy as np
 
-from numpynn import backend, initializers
+from numpynn import backend, constraints, initializers, regularizers
 from numpynn.parameters import ParameterBuffer
 
 
@@ -29,13 +29,18 @@ class Layer:
         trainable: whether the optimizer updates this layer's weights. Defaults to `True`.
         input_shape: shape of one sample (no batch axis), for the first layer of a model.
         input_dim: shorthand for ``input_shape=(input_dim,)``.
+        activity_regularizer: penalty on the layer's output, divided by the batch size (as
+            Keras 3), added to the loss by the model. Defaults to `None`.
     """
 
     #: True while a Model's training/inference loop runs: outputs may live in reused buffers.
     reuse_buffers = False
+    #: False for a layer whose input gets no gradient (Embedding's integer indices):
+    #: backpropagation then stops at this layer.
+    sends_input_gradient = True
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
-                 **unknown):
+                 activity_regularizer=None, **unknown):
         if unknown:
             raise TypeError(f"{type(self).__name__} got unexpected argument(s): "
                             f"{', '.join(sorted(unknown))}.")
@@ -54,20 +59,32 @@ class Layer:
         #: names of the weights the optimizer never updates (BatchNormalization's moving
         #: statistics): they live after all trainable weights in a model's buffer.
         self.non_trainable_names = set()
+        #: weight name -> Regularizer / Constraint, for the weights created with one.
+        self.regularizers = {}
+        self.constraints = {}
+        self.activity_regularizer = regularizers.get(activity_regularizer)
         self._initial = []
 
     # -- weights ---------------------------------------------------------------------------
-    def add_weight(self, name, shape, initializer="zeros", trainable=True):
+    def add_weight(self, name, shape, initializer="zeros", trainable=True, regularizer=None,
+                   constraint=None):
         """Create a weight; it lives in a standalone array until ``bind`` moves it.
 
         ``trainable=False`` makes a weight the optimizer never touches, that the layer
-        updates itself (as BatchNormalization's moving mean and variance)."""
+        updates itself (as BatchNormalization's moving mean and variance). A model adds
+        ``regularizer(weight)`` to its loss (and the penalty's gradient to the weight's) and
+        sets ``weight = constraint(weight)`` after each optimizer step; both apply to
+        trainable weights only, as in Keras."""
         values = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
         self._initial.append((name, values))
         self.params[name] = values
         self.grads[name] = np.zeros_like(values)
         if not trainable:
             self.non_trainable_names.add(name)
+        if regularizer is not None:
+            self.regularizers[name] = regularizers.get(regularizer)
+        if constraint is not None:
+            self.constraints[name] = constraints.get(constraint)
         return values
 
     def bind(self, value_views, grad_views):
@@ -97,6 +114,12 @@ class Layer:
     @property
     def non_trainable_weights(self):
         return [w for n, w in self.params.items() if not self.is_trainable_weight(n)]
+
+    @property
+    def losses(self):
+        """The current penalties of this layer's regularized trainable weights."""
+        return [regularizer(self.params[name]) for name, regularizer in self.regularizers.items()
+                if self.is_trainable_weight(name)]
 
     def get_weights(self):
         """Copies of the weights, in creation order (kernel before bias)."""
@@ -177,7 +200,10 @@ class Layer:
 
     # -- serialisation --------------------------------------------------------------------
     def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self.activity_regularizer is not None:
+            config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return config
 
     @classmethod
     def from_config(cls, config):

@@ -1,7 +1,7 @@
 """``Dense``: the fully connected layer, y = activation(x W + b)."""
 import numpy as np
 
-from numpynn import activations, blas, initializers
+from numpynn import activations, blas, constraints, initializers, regularizers
 from numpynn.layers.base import Layer
 
 #: Up to this batch size a 2-D batch's products are formed transposed, as (units, batch)
@@ -28,6 +28,11 @@ class Dense(Layer):
         use_bias: whether to add a bias. Defaults to `True`.
         kernel_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
+        kernel_regularizer, bias_regularizer: penalties on the weights (e.g. `"l2"`,
+            ``L2(1e-4)``); default `None`.
+        activity_regularizer: penalty on the output, divided by the batch size; `None`.
+        kernel_constraint, bias_constraint: applied after each optimizer step (e.g.
+            ``MaxNorm(3)``); default `None`.
 
     Example::
 
@@ -37,8 +42,10 @@ class Dense(Layer):
     """
 
     def __init__(self, units, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
-        super().__init__(**kwargs)
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if int(units) != units or units < 1:
             raise ValueError(f"Dense units must be a positive integer, got {units!r}.")
         self.units = int(units)
@@ -46,15 +53,23 @@ class Dense(Layer):
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         if input_shape[-1] is None:
             raise ValueError(f"Dense layer {self.name!r} needs a known input size, "
                              f"got input shape {input_shape}.")
         self.kernel = self.add_weight("kernel", (input_shape[-1], self.units),
-                                      self.kernel_initializer)
+                                      self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
         if self.use_bias:
-            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer)
+            self.bias = self.add_weight("bias", (self.units,), self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
 
     def bind(self, value_views, grad_views):
         super().bind(value_views, grad_views)
@@ -109,4 +124,9 @@ class Dense(Layer):
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

@@ -18,6 +18,7 @@ import numpy as np
 from numpynn import backend, losses, metrics as metrics_module, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.models import data
+from numpynn.models.penalties import Penalties
 from numpynn.models.running_metrics import RunningMetrics
 from numpynn.models.summary import summary_lines
 from numpynn.parameters import ParameterBuffer
@@ -39,6 +40,8 @@ class Model:
         self.stop_training = False
         self.history = None
         self.buffer = None
+        #: regularization losses and constraints of the layers (None when there are none).
+        self.penalties = None
         #: epochs completed by ``fit`` (saved with the model: the next ``initial_epoch``).
         self.epochs_trained = 0
         for layer in layers or []:
@@ -89,10 +92,14 @@ class Model:
         self.n_trainable = sum(l.count_params(trainable=True) for l in self.layers)
         self._trainable_flags = self._trainability()
         # Backpropagation stops at the first layer with weights: what lies before it is data.
+        # It stops no earlier than the last layer that sends back no input gradient.
         first = next((i for i, l in enumerate(self.layers) if l.params), len(self.layers))
+        first = max([first] + [i for i, l in enumerate(self.layers)
+                               if not l.sends_input_gradient])
         self._backward_start = first
         for i, layer in enumerate(self.layers):
             layer.input_grad_needed = i > first
+        self.penalties = Penalties.gather(self.layers)
 
     def _ensure_built(self, x=None):
         """Build from the known input shape, else from the data ``x``; rebuild the buffer
@@ -124,14 +131,20 @@ class Model:
     # -- the two passes -------------------------------------------------------------------
     def forward(self, x, training=False):
         """Forward pass (inference): each layer's output is the next layer's input."""
+        if self.penalties is not None and self.penalties.activity_layers:
+            return self.penalties.forward(self.layers, x, training)
         for layer in self.layers:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, grad):
+    def backward(self, grad, to_input=False):
         """Backward pass: send dL/d(output) from the last layer back towards the input,
-        filling every layer's weight gradients."""
-        for layer in reversed(self.layers[self._backward_start:]):
+        filling every layer's weight gradients. ``to_input=True`` goes on through the
+        layers before the first weight to return dL/dx (for gradient checks)."""
+        layers = self.layers if to_input else self.layers[self._backward_start:]
+        if self.penalties is not None and self.penalties.activity_layers:
+            return self.penalties.backward(layers, grad)
+        for layer in reversed(layers):
             grad = layer.backward(grad)
         return grad
 
@@ -179,7 +192,8 @@ class Model:
         activation = getattr(last, "activation", None)
         name = getattr(activation, "name", None)
         self._fused = (self.loss.fuses_with is not None and name == self.loss.fuses_with
-                       and not self.loss.from_logits and hasattr(last, "backward_from_logits"))
+                       and not self.loss.from_logits and hasattr(last, "backward_from_logits")
+                       and not (self.penalties and self.penalties.activity_layers))
         self._warn_suspicious_pairing(name, units)
 
     def _warn_suspicious_pairing(self, activation, units):
@@ -215,7 +229,13 @@ class Model:
         else:
             self.backward(self.loss.gradient(y, output))
         n = self.n_trainable
+        if self.penalties is None:
+            self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
+            return output
+        self._running.add_to_loss(self.penalties.total(), len(output))
+        self.penalties.add_weight_gradients()
         self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
+        self.penalties.apply_constraints()
         return output
 
     def _prepare(self, x, y):
@@ -306,8 +326,10 @@ class Model:
         self._running.reset()
         with self._reusing_buffers():
             for start in range(0, len(x), batch_size):
-                self._running.update(y[start:start + batch_size],
-                                     self.forward(x[start:start + batch_size], training=False))
+                output = self.forward(x[start:start + batch_size], training=False)
+                self._running.update(y[start:start + batch_size], output)
+                if self.penalties is not None:
+                    self._running.add_to_loss(self.penalties.total(), len(output))
                 if progbar:
                     progbar.update(min(start + batch_size, len(x)) // batch_size)
         return self._running.results(prefix)
@@ -395,6 +417,12 @@ class Model:
     @property
     def weights(self):
         return [w for layer in self.layers for w in layer.weights]
+
+    @property
+    def losses(self):
+        """The regularization penalties, as Keras' ``model.losses``: each activity penalty
+        of the last forward pass, then each weight penalty at the current weights."""
+        return [] if self.penalties is None else self.penalties.losses()
 
     def count_params(self):
         self._build_if_possible()

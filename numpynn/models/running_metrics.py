@@ -45,6 +45,11 @@ class RunningMetrics:
         self._output[self._pending:self._pending + n] = output
         self._pending += n
 
+    def add_to_loss(self, value, count):
+        """Count ``value`` (a regularization penalty) into the loss of ``count`` samples
+        recorded by ``update``."""
+        self.loss_total += value * count
+
     def _fits(self, y, output):
         return (self._output is not None and len(output) <= len(self._output)
                 and y.shape[1:] == self._y.shape[1:] and y.dtype == self._y.dtype

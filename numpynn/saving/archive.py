@@ -32,7 +32,7 @@ def npz_bytes(arrays):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as zf:
         for key, array in arrays.items():
-            array = np.ascontiguousarray(array)
+            array = np.asarray(array, order="C")  # ascontiguousarray makes 0-d arrays 1-d
             with zf.open(key + ".npy", "w", force_zip64=array.nbytes > 2**30) as member:
                 npy_format.write_array(member, array, allow_pickle=False)
     return buffer.getvalue()

@@ -6,9 +6,11 @@ For every checked entry w of a weight (or of the input x)::
 
 and the error is |analytical - numerical| / max(|analytical| + |numerical|, tiny). A layer is
 checked with L = sum(layer(x) * r) for a fixed random r, so backward starts from dL/dy = r; a
-model is checked with its compiled loss (mean squared error if not compiled). Weights a layer
-updates itself (``add_weight(trainable=False)``: BatchNormalization's moving statistics) get
-no gradient and are not checked.
+model is checked with its compiled loss (mean squared error if not compiled). Both add the
+regularization penalties (``model.losses``), as training does. Weights a layer updates itself
+(``add_weight(trainable=False)``: BatchNormalization's moving statistics) get no gradient and
+are not checked (a frozen layer's other weights are), nor the input of a layer that sends back no
+input gradient (Embedding's indices).
 """
 import numpy as np
 
@@ -52,6 +54,10 @@ def _fix_randomness(layers, seed):
             layer.reset_rng()
 
 
+def _penalty(net):
+    return 0.0 if net.penalties is None else net.penalties.total()
+
+
 def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_entries=50,
                    training=True, seed=0):
     """Check the backward pass of a layer or a model against finite differences, in float64.
@@ -90,7 +96,8 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
 
         def loss_and_grad(compute_grad):
             out = net.forward(x, training=training)
-            return float(np.sum(out * probe)), (probe.copy() if compute_grad else None)
+            value = float(np.sum(out * probe)) + _penalty(net)
+            return value, (probe.copy() if compute_grad else None)
     elif isinstance(model_or_layer, Model):
         original = model_or_layer
         if not original.built:
@@ -104,7 +111,8 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
 
         def loss_and_grad(compute_grad):
             out = net.forward(x, training=training)
-            return loss(y, out), (loss.gradient(y, out) if compute_grad else None)
+            value = loss(y, out) + _penalty(net)
+            return value, (loss.gradient(y, out) if compute_grad else None)
     else:
         raise TypeError(f"gradient_check expects a Layer or a Model, got {model_or_layer!r}.")
 
@@ -117,9 +125,12 @@ def gradient_check(model_or_layer, x, y=None, epsilon=1e-6, tolerance=1e-6, max_
         return loss_and_grad(compute_grad)
 
     _, grad = evaluate(compute_grad=True)
-    for layer in reversed(layers):
-        grad = layer.backward(grad)
-    analytical, targets = {"input": grad}, {"input": x}
+    grad = net.backward(grad, to_input=True)
+    if net.penalties is not None:
+        net.penalties.add_weight_gradients()
+    analytical, targets = {}, {}
+    if grad is not None:
+        analytical["input"], targets["input"] = grad, x
     for layer in layers:
         for name, value in layer.params.items():
             if name not in layer.non_trainable_names:  # moving statistics get no gradient
