@@ -5,11 +5,28 @@ from numpynn.layers.base import Layer
 from numpynn.layers.dense import Dense
 from numpynn.layers.dropout import Dropout
 from numpynn.layers.flatten import Flatten
+from numpynn.layers.global_pooling import (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                           GlobalMaxPooling1D, GlobalMaxPooling2D)
 from numpynn.layers.input_layer import Input, InputLayer
 from numpynn.layers.maxout import Maxout
+from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooling1D,
+                                    MaxPooling2D)
+from numpynn.layers.reshape import Reshape
+from numpynn.layers.spatial_dropout import SpatialDropout2D
+from numpynn.layers.zero_padding import ZeroPadding2D
 
 ALL = {cls.__name__: cls for cls in (Activation, Dense, Dropout, ELU, Flatten, InputLayer,
-                                     LeakyReLU, Maxout, ReLU, Softmax)}
+                                     LeakyReLU, Maxout, ReLU, Softmax,
+                                     AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
+                                     GlobalAveragePooling2D, GlobalMaxPooling1D,
+                                     GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D, Reshape,
+                                     SpatialDropout2D, ZeroPadding2D)}
+
+# Keras' shorter names of the pooling layers
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 
 def deserialize(config, custom_objects=None):
