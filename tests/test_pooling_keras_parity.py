@@ -67,6 +67,15 @@ def test_max_pooling_2d_gradient_with_ties_matches_tensorflow(pool, strides, pad
     _check("AveragePooling2D", kwargs, _ties((2, 7, 9, 3), 2), rtol=1e-6)
 
 
+@pytest.mark.parametrize("pool", [(2, 2), (2, 3), (3, 3)])
+@pytest.mark.parametrize("name", ["MaxPooling2D", "AveragePooling2D"])
+def test_windows_that_tile_the_input_match_keras(name, pool):
+    """Sizes that the windows divide: no padding, each pixel in one window."""
+    x = np.random.default_rng(11).standard_normal((2, 6, 12, 3)).astype("float32")
+    _check(name, dict(pool_size=pool), x, rtol=1e-6)
+    _check(name, dict(pool_size=pool), _ties((2, 6, 12, 3), 12), rtol=1e-6)
+
+
 @pytest.mark.parametrize("pool, strides, padding", CONFIGS_1D)
 @pytest.mark.parametrize("name", ["MaxPooling1D", "AveragePooling1D"])
 def test_pooling_1d_matches_keras_with_and_without_ties(name, pool, strides, padding):

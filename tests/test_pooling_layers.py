@@ -14,7 +14,9 @@ from numpynn.utils import gradient_check
 POOL_CONFIGS = list(itertools.product([(2, 2), (3, 3), (2, 3)], [1, 2, 3], ["valid", "same"]))
 
 # (layer factory, input shape); inputs are standard normal, so windows hold no ties.
-SHAPE_LAYER_CASES = {
+LAYER_CASES = {
+    "max_pooling_2d_tiles": (lambda: layers.MaxPooling2D((2, 3)), (2, 6, 9, 3)),
+    "average_pooling_2d_tiles": (lambda: layers.AveragePooling2D((3, 3)), (2, 6, 9, 3)),
     "max_pooling_1d_same": (lambda: layers.MaxPooling1D(3, strides=2, padding="same"), (2, 9, 3)),
     "average_pooling_1d": (lambda: layers.AveragePooling1D(2, strides=1), (2, 9, 3)),
     "average_pooling_1d_same": (lambda: layers.AveragePooling1D(3, padding="same"), (2, 8, 3)),
@@ -47,9 +49,9 @@ def test_max_pooling_1d_gradients(pool, strides, padding):
     assert result.passed, repr(result)
 
 
-@pytest.mark.parametrize("case", sorted(SHAPE_LAYER_CASES))
-def test_shape_layer_gradients(case):
-    factory, shape = SHAPE_LAYER_CASES[case]
+@pytest.mark.parametrize("case", sorted(LAYER_CASES))
+def test_layer_gradients(case):
+    factory, shape = LAYER_CASES[case]
     x = np.random.default_rng(3).standard_normal(shape)
     result = gradient_check(factory(), x)
     assert result.passed, repr(result)

@@ -4,6 +4,8 @@ batch (N, H, W, C), and the max and average passes over them.
 Plain functions on arrays, so that a fused caller (a ReLU and the max pooling after it
 commute) can reuse them. No Python loop runs over pixels: the loops run over the ph * pw
 positions inside a window, each one strided slice of the whole batch (as Chainer's im2col).
+In the common case, strides == pool_size with ``"valid"`` padding and sizes that divide, no
+padded copy is made and the backward pass writes each input pixel once, with no zero fill.
 
 TensorFlow's rules, which Keras 3 follows:
 
