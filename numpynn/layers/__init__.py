@@ -7,19 +7,35 @@ from numpynn.layers.dense import Dense
 from numpynn.layers.dropout import Dropout
 from numpynn.layers.embedding import Embedding
 from numpynn.layers.flatten import Flatten
+from numpynn.layers.global_pooling import (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                           GlobalMaxPooling1D, GlobalMaxPooling2D)
 from numpynn.layers.identity import Identity
 from numpynn.layers.input_layer import Input, InputLayer
 from numpynn.layers.layer_normalization import LayerNormalization
 from numpynn.layers.maxout import Maxout
-from numpynn.layers.normalization import BatchNormalization
 from numpynn.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise
+from numpynn.layers.normalization import BatchNormalization
+from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooling1D,
+                                    MaxPooling2D)
 from numpynn.layers.preprocessing import Normalization
+from numpynn.layers.reshape import Reshape
 from numpynn.layers.reshaping import Permute, RepeatVector
+from numpynn.layers.spatial_dropout import SpatialDropout2D
+from numpynn.layers.zero_padding import ZeroPadding2D
 
 ALL = {cls.__name__: cls for cls in (
-    Activation, ActivityRegularization, AlphaDropout, BatchNormalization, Dense, Dropout, ELU,
-    Embedding, Flatten, GaussianDropout, GaussianNoise, Identity, InputLayer, LayerNormalization,
-    LeakyReLU, Maxout, Normalization, Permute, ReLU, RepeatVector, Softmax)}
+    Activation, ActivityRegularization, AlphaDropout, AveragePooling1D, AveragePooling2D,
+    BatchNormalization, Dense, Dropout, ELU, Embedding, Flatten, GaussianDropout, GaussianNoise,
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
+    Identity, InputLayer, LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout,
+    Normalization, Permute, ReLU, RepeatVector, Reshape, Softmax, SpatialDropout2D,
+    ZeroPadding2D)}
+
+# Keras' shorter names of the pooling layers
+MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
+AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
+GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 
 
 def deserialize(config, custom_objects=None):

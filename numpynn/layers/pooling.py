@@ -1,0 +1,174 @@
+"""Pooling layers: ``MaxPooling2D``, ``AveragePooling2D`` and their 1-D forms, channels last.
+
+The arithmetic (windows, TensorFlow's padding, the tie rule of max pooling's gradient) is in
+``pooling_windows``; a 1-D input (N, L, C) is pooled as the image (N, 1, L, C).
+"""
+import numpy as np
+
+from numpynn.layers import layer_arguments
+from numpynn.layers.base import Layer
+from numpynn.layers.pooling_windows import (Windows, average_pool, average_pool_backward,
+                                            max_pool, max_pool_backward, pooled_length)
+
+
+class _Pooling(Layer):
+    """What the pooling layers share: arguments, output shape, 1-D inputs seen as 2-D."""
+
+    rank = 2
+    expected_input = "(batch, height, width, channels)"
+
+    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        kind = type(self).__name__
+        self.pool_size = layer_arguments.int_tuple(pool_size, self.rank, "pool_size", kind)
+        self.strides = self.pool_size if strides is None else layer_arguments.int_tuple(
+            strides, self.rank, "strides", kind)
+        self.padding = layer_arguments.padding_mode(padding, kind)
+        self.data_format = layer_arguments.data_format(data_format, kind)
+        self._windows = None
+
+    def build(self, input_shape):
+        layer_arguments.check_rank(input_shape, self.rank + 2, type(self).__name__,
+                                   self.expected_input)
+
+    def compute_output_shape(self, input_shape):
+        spatial = tuple(None if n is None else pooled_length(n, p, s, self.padding)
+                        for n, p, s in zip(input_shape[1:-1], self.pool_size, self.strides))
+        if any(n is not None and n < 1 for n in spatial):
+            raise ValueError(f"{type(self).__name__} {self.name!r}: pool_size {self.pool_size} "
+                             f"does not fit in inputs of shape {tuple(input_shape)} with "
+                             "padding='valid'; use a smaller pool_size or padding='same'.")
+        return (input_shape[0],) + spatial + (input_shape[-1],)
+
+    def _planar(self, x):
+        """(N, H, W, C) as it is; (N, L, C) as the view (N, 1, L, C)."""
+        return x if self.rank == 2 else x[:, None]
+
+    def _unplanar(self, x):
+        return x if self.rank == 2 else x[:, 0]
+
+    def _windows_for(self, x):
+        """The Windows of a planar input, kept while its spatial size stays the same."""
+        if self._windows is None or self._windows.input_hw != x.shape[1:3]:
+            pool, strides = ((1,) * (2 - self.rank) + self.pool_size,
+                             (1,) * (2 - self.rank) + self.strides)
+            self._windows = Windows(x.shape[1:3], pool, strides, self.padding)
+        return self._windows
+
+    def _padded_input(self, x, fill):
+        """x itself, or a copy with the windows' padding set to ``fill``."""
+        windows = self._windows_for(x)
+        if not windows.padded:
+            return x
+        return windows.pad(x, fill, self._buffer("padded_x", windows.padded_shape(x), x.dtype))
+
+    def get_config(self):
+        return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,
+                "strides": self.strides, "data_format": self.data_format}
+
+
+class MaxPooling2D(_Pooling):
+    """Max pooling: the largest value of each window, per channel.
+
+    Shapes: x (batch, H, W, C) -> y (batch, Ho, Wo, C), with Ho = floor((H - ph) / sh) + 1
+    for ``"valid"``, ceil(H / sh) for ``"same"`` (likewise Wo).
+    y[n, a, b, c] = max_{i < ph, j < pw} x[n, a*sh + i - top, b*sw + j - left, c].
+    Backward: each window's dL/dy goes to the first of its maxima in row-major order (as
+    TensorFlow); pixels of overlapping windows add up what they receive.
+
+    Args:
+        pool_size: int or (ph, pw). Defaults to `(2, 2)`.
+        strides: int or (sh, sw); defaults to `None`, which means ``pool_size``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (pad to ceil(H / sh) windows, the
+            extra pixel at the bottom/right). Defaults to `"valid"`.
+        data_format: `None` or ``"channels_last"`` (the only layout).
+
+    Example::
+
+        >>> MaxPooling2D()(np.zeros((8, 28, 28, 16))).shape
+        (8, 14, 14, 16)
+    """
+
+    def forward(self, x, training=False):
+        self._x = self._padded_input(self._planar(x), -np.inf)
+        windows = self._windows
+        self._y = max_pool(self._x, windows,
+                           self._buffer("y", windows.output_shape(self._x), x.dtype))
+        return self._unplanar(self._y)
+
+    def backward(self, grad_out):
+        if not self.input_grad_needed:
+            return None
+        grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
+        max_pool_backward(self._planar(grad_out), self._x, self._y, self._windows, grad_x)
+        return self._unplanar(self._windows.crop(grad_x))
+
+
+class AveragePooling2D(_Pooling):
+    """Average pooling: the mean of each window, per channel, over its real pixels only.
+
+    Shapes: as ``MaxPooling2D``. y[n, a, b, c] = sum over the window of x / count[a, b],
+    count = the number of the window's pixels inside the input (ph * pw for ``"valid"``).
+    Backward: dL/dx[pixel] = sum over the windows holding it of dL/dy / count.
+
+    Args:
+        pool_size: int or (ph, pw). Defaults to `(2, 2)`.
+        strides: int or (sh, sw); defaults to `None`, which means ``pool_size``.
+        padding: ``"valid"`` or ``"same"``. Defaults to `"valid"`.
+        data_format: `None` or ``"channels_last"`` (the only layout).
+    """
+
+    def forward(self, x, training=False):
+        x = self._padded_input(self._planar(x), 0)
+        windows = self._windows
+        y = average_pool(x, windows, self._buffer("y", windows.output_shape(x), x.dtype))
+        return self._unplanar(y)
+
+    def backward(self, grad_out):
+        if not self.input_grad_needed:
+            return None
+        windows = self._windows
+        grad_out = self._planar(grad_out)
+        grad_shape = (len(grad_out),) + windows.padded_hw + (grad_out.shape[-1],)
+        grad_x = self._buffer("grad_x", grad_shape, grad_out.dtype)
+        average_pool_backward(grad_out, windows, grad_x)
+        return self._unplanar(windows.crop(grad_x))
+
+
+class MaxPooling1D(MaxPooling2D):
+    """Max pooling over steps: x (batch, steps, C) -> y (batch, Lo, C), Lo as Ho of
+    ``MaxPooling2D``; same rules, same gradient.
+
+    Args:
+        pool_size: int. Defaults to `2`.
+        strides: int; defaults to `None`, which means ``pool_size``.
+        padding: ``"valid"`` or ``"same"``. Defaults to `"valid"`.
+        data_format: `None` or ``"channels_last"`` (the only layout).
+    """
+
+    rank = 1
+    expected_input = "(batch, steps, channels)"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
+
+
+class AveragePooling1D(AveragePooling2D):
+    """Average pooling over steps: x (batch, steps, C) -> y (batch, Lo, C); same rules as
+    ``AveragePooling2D``.
+
+    Args:
+        pool_size: int. Defaults to `2`.
+        strides: int; defaults to `None`, which means ``pool_size``.
+        padding: ``"valid"`` or ``"same"``. Defaults to `"valid"`.
+        data_format: `None` or ``"channels_last"`` (the only layout).
+    """
+
+    rank = 1
+    expected_input = "(batch, steps, channels)"
+
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        super().__init__(pool_size, strides, padding, data_format, **kwargs)
