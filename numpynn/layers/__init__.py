@@ -18,8 +18,7 @@ from numpynn.layers.normalization import BatchNormalization
 from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooling1D,
                                     MaxPooling2D)
 from numpynn.layers.preprocessing import Normalization
-from numpynn.layers.reshape import Reshape
-from numpynn.layers.reshaping import Permute, RepeatVector
+from numpynn.layers.reshaping import Permute, RepeatVector, Reshape
 from numpynn.layers.spatial_dropout import SpatialDropout2D
 from numpynn.layers.zero_padding import ZeroPadding2D
 
