@@ -137,5 +137,6 @@ def col2im(cols, kernel_size, strides, dilation, xp):
     out_size = cols.shape[1:3]
     for i in range(kernel_size[0]):
         for j in range(kernel_size[1]):
-            xp[_window(i, j, out_size, strides, dilation)] += cols[:, :, :, i, j, :]
+            window = xp[_window(i, j, out_size, strides, dilation)]
+            window += cols[:, :, :, i, j, :]  # in place through the view, no copy back
     return xp
