@@ -232,3 +232,42 @@ def test_predict_with_reused_buffers_matches_a_direct_call():
     first = model.predict(x, batch_size=4, verbose=0)
     np.testing.assert_allclose(model.predict(x, batch_size=4, verbose=0), first)
     np.testing.assert_allclose(model.forward(x), first, rtol=1e-6, atol=1e-7)
+
+
+def test_fit_with_reused_buffers_equals_plain_train_steps():
+    """fit (buffers reused, batches of 4 then a last batch of 2) takes the same steps as
+    train_step on freshly allocated arrays."""
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((10, 8, 8, 1)).astype("float32")
+    y = rng.integers(0, 3, 10)
+    fast, plain = _convnet(), _convnet()
+    for model in (fast, plain):
+        model.build((None, 8, 8, 1))
+    plain.set_weights(fast.get_weights())
+    fast.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+    plain._prepare(x, y)
+    for _ in range(2):
+        for start in range(0, len(x), 4):
+            plain.train_step(x[start:start + 4], y[start:start + 4])
+    for a, b in zip(fast.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_a_training_step_allocates_nothing_big():
+    """With reused buffers, a step allocates less than a third of the first layer's im2col
+    buffer: NumPy's fixed-size ufunc buffers and ReLU's boolean masks, no copy of cols or
+    of an output."""
+    import tracemalloc
+    x = np.random.default_rng(7).standard_normal((128, 8, 8, 1)).astype("float32")
+    y = np.arange(128) % 3
+    model = _convnet()
+    model.fit(x, y, batch_size=128, epochs=1, verbose=0)  # builds the buffers once
+    with model._reusing_buffers():
+        model.train_step(x, y)
+        tracemalloc.start()
+        model.train_step(x, y)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    cols_bytes = model.layers[0]._cols.nbytes  # (128 * 8 * 8, 3 * 3 * 1) float32
+    assert cols_bytes == 128 * 64 * 9 * 4
+    assert peak < cols_bytes / 3, (peak, cols_bytes)
