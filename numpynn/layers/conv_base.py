@@ -29,7 +29,7 @@ class BaseConv(Layer):
     Args:
         rank: 1 or 2 spatial axes.
         kernel_size, strides, dilation_rate: an int or ``rank`` ints.
-        padding: ``"valid"``, ``"same"`` (or ``"causal"`` where ``allow_causal``).
+        padding: ``"valid"``, ``"same"``, or ``"causal"`` where ``allow_causal`` (rank 1).
         data_format: ``None`` or ``"channels_last"``.
         activation: name or object; defaults to `None` (linear).
         use_bias: whether to add a bias. Defaults to `True`.

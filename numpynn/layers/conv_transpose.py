@@ -83,7 +83,7 @@ class Conv2DTranspose(BaseConv):
         if self.use_bias:
             self.add_weight("bias", (self.filters,), self.bias_initializer)
 
-    def _geometry(self, height, width):
+    def _transpose_geometry(self, height, width):
         """Output size (Ho, Wo), the crop's start (top, left), and the size of the
         uncropped canvas every window fits in."""
         out_size = self.compute_output_shape((None, height, width, 1))[1:3]
@@ -99,8 +99,8 @@ class Conv2DTranspose(BaseConv):
     def forward(self, x, training=False):
         self._x = x
         n, height, width, channels = x.shape
-        (out_h, out_w), (top, left), canvas = self._geometry(height, width)
-        self._window_state = (out_h, out_w), (top, left), canvas
+        (out_h, out_w), (top, left), canvas = self._transpose_geometry(height, width)
+        self._layout = (out_h, out_w), (top, left), canvas
         kernel = self.params["kernel"].reshape(-1, channels)        # (kh kw filters, C)
         dtype = np.promote_types(x.dtype, kernel.dtype)
         cols = self._buffer("cols", (n * height * width, len(kernel)), dtype)
@@ -116,7 +116,7 @@ class Conv2DTranspose(BaseConv):
     def backward(self, grad_out):
         grad_z = self._grad_z(grad_out)
         n, height, width, channels = self._x.shape
-        (out_h, out_w), (top, left), canvas = self._window_state
+        (out_h, out_w), (top, left), canvas = self._layout
         pads = ((top, canvas[0] - top - out_h), (left, canvas[1] - left - out_w))
         padded = self._buffer("grad_padded", (n,) + canvas + (self.filters,), grad_z.dtype)
         conv_utils.pad_into(grad_z.reshape(n, out_h, out_w, self.filters), pads, padded)
