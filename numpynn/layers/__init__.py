@@ -3,7 +3,10 @@ from numpynn import registry
 from numpynn.layers.activation import ELU, Activation, LeakyReLU, ReLU, Softmax
 from numpynn.layers.activity_regularization import ActivityRegularization
 from numpynn.layers.base import Layer
+from numpynn.layers.conv import Conv1D, Conv2D
+from numpynn.layers.conv_transpose import Conv2DTranspose
 from numpynn.layers.dense import Dense
+from numpynn.layers.depthwise_conv import DepthwiseConv2D
 from numpynn.layers.dropout import Dropout
 from numpynn.layers.embedding import Embedding
 from numpynn.layers.flatten import Flatten
@@ -19,22 +22,26 @@ from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooli
                                     MaxPooling2D)
 from numpynn.layers.preprocessing import Normalization
 from numpynn.layers.reshaping import Permute, RepeatVector, Reshape
+from numpynn.layers.separable_conv import SeparableConv2D
 from numpynn.layers.spatial_dropout import SpatialDropout2D
 from numpynn.layers.zero_padding import ZeroPadding2D
 
 ALL = {cls.__name__: cls for cls in (
     Activation, ActivityRegularization, AlphaDropout, AveragePooling1D, AveragePooling2D,
-    BatchNormalization, Dense, Dropout, ELU, Embedding, Flatten, GaussianDropout, GaussianNoise,
-    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
-    Identity, InputLayer, LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout,
-    Normalization, Permute, ReLU, RepeatVector, Reshape, Softmax, SpatialDropout2D,
+    BatchNormalization, Conv1D, Conv2D, Conv2DTranspose, Dense, DepthwiseConv2D, Dropout, ELU,
+    Embedding, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D,
+    GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Identity, InputLayer,
+    LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout, Normalization, Permute,
+    ReLU, RepeatVector, Reshape, SeparableConv2D, Softmax, SpatialDropout2D,
     ZeroPadding2D)}
 
-# Keras' shorter names of the pooling layers
+# Keras' shorter names
 MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
 AvgPool1D, AvgPool2D = AveragePooling1D, AveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
+Convolution1D, Convolution2D = Conv1D, Conv2D
+Convolution2DTranspose, SeparableConvolution2D = Conv2DTranspose, SeparableConv2D
 
 
 def deserialize(config, custom_objects=None):

@@ -1,0 +1,123 @@
+"""``Conv1D`` and ``Conv2D``: y = activation(conv(x, kernel) + bias), as im2col + one GEMM."""
+import numpy as np
+
+from numpynn import initializers
+from numpynn.layers.conv_base import BaseConv, reject_unwired
+
+
+class Conv(BaseConv):
+    """Convolution over 1 or 2 spatial axes (channels_last): a sliding dot product.
+
+    For each output pixel (p, q) and filter f::
+
+        z[n, p, q, f] = sum_{i, j, c} xp[n, p sh + i dh, q sw + j dw, c] kernel[i, j, c, f]
+                        + bias[f]
+
+    with xp the zero-padded input. im2col builds cols (N Ho Wo, kh kw C), one receptive field
+    per row, so z = cols @ kernel.reshape(kh kw C, F). Backward, with g = dL/dz (N Ho Wo, F):
+    dL/dkernel = cols^T g,  dL/dbias = sum of g over N, Ho, Wo,  dL/dx = col2im(g kernel^T).
+
+    Shapes (rank 2): x (N, H, W, C) -> y (N, Ho, Wo, filters); kernel (kh, kw, C, filters);
+    bias (filters,). Rank 1: x (N, L, C), kernel (k, C, filters).
+
+    Args:
+        rank: 1 or 2.
+        filters: number of output channels.
+        kernel_size: an int or ``rank`` ints.
+        strides: defaults to `1`.
+        padding: ``"valid"`` (default), ``"same"``, or for rank 1 ``"causal"``.
+        data_format: `None` or ``"channels_last"`` (``"channels_first"`` is not supported).
+        dilation_rate: defaults to `1`; > 1 cannot go with strides > 1.
+        groups: only `1` (grouped convolutions are not implemented).
+        activation: defaults to `None` (linear).
+        use_bias: defaults to `True`.
+        kernel_initializer: defaults to `"glorot_uniform"`.
+        bias_initializer: defaults to `"zeros"`.
+        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+        bias_constraint: accepted for Keras compatibility; only `None` for now.
+    """
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, groups=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        reject_unwired(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                       activity_regularizer=activity_regularizer,
+                       kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
+        super().__init__(rank, kernel_size, strides, padding, data_format, dilation_rate,
+                         activation, use_bias, bias_initializer, allow_causal=rank == 1,
+                         **kwargs)
+        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+            raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
+        if groups != 1:
+            raise NotImplementedError(f"groups={groups!r}: grouped convolutions are not "
+                                      f"implemented; use groups=1.")
+        self.filters = int(filters)
+        self.groups = 1
+        self.kernel_initializer = initializers.get(kernel_initializer)
+
+    def _output_channels(self, channels):
+        return self.filters
+
+    def build(self, input_shape):
+        self._check_input_shape(input_shape)
+        self.add_weight("kernel", self.kernel_size + (input_shape[-1], self.filters),
+                        self.kernel_initializer)
+        if self.use_bias:
+            self.add_weight("bias", (self.filters,), self.bias_initializer)
+
+    def forward(self, x, training=False):
+        self._x_shape = x.shape
+        kernel = self.params["kernel"].reshape(-1, self.filters)
+        dtype = np.promote_types(x.dtype, kernel.dtype)
+        self._cols = self._unfold(self._images(x), dtype)
+        z = self._buffer("z", (len(self._cols), self.filters), dtype)
+        np.matmul(self._cols, kernel, out=z)
+        return self._spatial_output(self._finish(z))
+
+    def backward(self, grad_out):
+        grad_z = self._grad_z(grad_out)
+        kernel = self.params["kernel"].reshape(-1, self.filters)
+        np.matmul(self._cols.T, grad_z, out=self.grads["kernel"].reshape(kernel.shape))
+        if not self.input_grad_needed:
+            return None
+        grad_cols = self._buffer("grad_cols", self._cols.shape, grad_z.dtype)
+        np.matmul(grad_z, kernel.T, out=grad_cols)
+        return self._input_grad(grad_cols, self._x_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, "groups": self.groups,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "kernel_regularizer": None, "bias_regularizer": None,
+                "activity_regularizer": None, "kernel_constraint": None,
+                "bias_constraint": None}
+
+
+class Conv1D(Conv):
+    """1-D convolution over (batch, steps, channels) -> (batch, new_steps, filters), with
+    kernel (kernel_size, channels, filters); ``padding="causal"`` pads d (k - 1) zeros at the
+    start only, so output t sees inputs up to t. See ``Conv`` for the formula and arguments.
+
+    Example::
+
+        >>> Conv1D(8, 3, padding="causal")(np.zeros((2, 10, 4))).shape
+        (2, 10, 8)
+    """
+
+    def __init__(self, filters, kernel_size, **kwargs):
+        super().__init__(1, filters, kernel_size, **kwargs)
+
+
+class Conv2D(Conv):
+    """2-D convolution over (batch, height, width, channels) -> (batch, Ho, Wo, filters),
+    with kernel (kh, kw, channels, filters). See ``Conv`` for the formula and arguments.
+
+    Example::
+
+        >>> Conv2D(32, 3, activation="relu")(np.zeros((2, 28, 28, 1))).shape
+        (2, 26, 26, 32)
+    """
+
+    def __init__(self, filters, kernel_size, **kwargs):
+        super().__init__(2, filters, kernel_size, **kwargs)
