@@ -7,7 +7,7 @@ Families: ``regression``, ``hinge``, ``probabilistic`` (independent outputs) and
 ``categorical`` (classes).
 """
 from numpynn import registry
-from numpynn.losses.base import REDUCTIONS, ElementwiseLoss, Loss, _as_2d
+from numpynn.losses.base import ElementwiseLoss, Loss, _as_2d  # noqa: F401 (public)
 from numpynn.losses.categorical import (CategoricalCrossentropy, CategoricalFocalCrossentropy,
                                         CategoricalGeneralizedCrossEntropy,
                                         SparseCategoricalCrossentropy)

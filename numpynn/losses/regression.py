@@ -3,7 +3,7 @@ similarity: a sum over ``axis``). e = p - y, k = outputs per sample."""
 import numpy as np
 
 from numpynn import backend
-from numpynn.losses.base import ElementwiseLoss, Loss, clip_mask
+from numpynn.losses.base import ElementwiseLoss, Loss
 
 LOG_2 = np.log(2.0)
 
