@@ -2,7 +2,7 @@
 
 At a kink the slope is the one TensorFlow's gradient gives (tf.GradientTape through
 ``keras.activations``): relu 0 at 0, relu6 0 at 0 and 6, leaky_relu ``negative_slope`` at 0,
-elu ``alpha`` at 0, selu ``scale * alpha`` at 0, celu 2 at 0.
+elu ``alpha`` at 0, selu ``scale`` at 0, celu 2 at 0.
 """
 import numpy as np
 
@@ -175,7 +175,7 @@ class ELU(ActivationFunction):
 
 class SELU(ActivationFunction):
     """y = s * elu(x, a) with a = 1.6732632, s = 1.0507010 (Klambauer et al., 2017);
-    dy/dx = s where x > 0, else y + s a."""
+    dy/dx = s where x >= 0, else y + s a."""
     name = "selu"
     alpha = 1.6732632423543772
     scale = 1.0507009873554805
@@ -185,7 +185,7 @@ class SELU(ActivationFunction):
         return as_dtype_of(self.scale * np.where(x > 0, x, negative), x)
 
     def _slope(self, x, y):
-        return as_dtype_of(np.where(y > 0, self.scale, y + self.scale * self.alpha), y)
+        return as_dtype_of(np.where(y < 0, y + self.scale * self.alpha, self.scale), y)
 
 
 class CELU(ActivationFunction):

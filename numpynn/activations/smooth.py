@@ -120,15 +120,17 @@ class SparsePlus(ActivationFunction):
         return as_dtype_of(np.where(x <= -1, 0, np.where(x < 1, 0.5 * (x + 1), 1)), y)
 
 
-_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 class GELU(ActivationFunction):
     """y = x Phi(x), Phi the standard normal CDF (Hendrycks & Gimpel, 2016);
     dy/dx = Phi(x) + x phi(x).
 
-    ``approximate=True`` uses 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). The exact form
-    (Keras' default) evaluates erf elementwise in Python and is slow on large arrays.
+    Phi(x) = erfc(-x / sqrt(2)) / 2, which keeps its relative precision far left (as
+    TensorFlow computes it). ``approximate=True`` uses
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). The exact form (Keras' default)
+    evaluates erfc elementwise in Python and is slow on large arrays.
     """
     name = "gelu"
     needs_input = True
@@ -140,13 +142,13 @@ class GELU(ActivationFunction):
     def forward(self, x):
         if self.approximate:
             return 0.5 * x * (1.0 + np.tanh(self._c * (x + 0.044715 * x ** 3)))
-        return as_dtype_of(0.5 * x * (1.0 + _erf(x / math.sqrt(2.0))), x)
+        return as_dtype_of(0.5 * x * _erfc(-x / math.sqrt(2.0)), x)
 
     def _slope(self, x, y):
         if self.approximate:
             t = np.tanh(self._c * (x + 0.044715 * x ** 3))
             return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * self._c * (1 + 3 * 0.044715 * x * x)
-        cdf = 0.5 * (1.0 + _erf(x / math.sqrt(2.0)))
+        cdf = 0.5 * _erfc(-x / math.sqrt(2.0))
         pdf = np.exp(-0.5 * x * x) / math.sqrt(2.0 * math.pi)
         return as_dtype_of(cdf + x * pdf, x)
 
