@@ -28,8 +28,8 @@ from numpynn.activations.sigmoids import (HardSigmoid, HardSilu, LogSigmoid, Sig
                                           SparseSigmoid, Swish)
 from numpynn.activations.smooth import (GELU, Exponential, Linear, Mish, Softplus, Softsign,
                                         SparsePlus, Squareplus, Tanh, TanhShrink)
-from numpynn.activations.softmax import (FEW_COLUMNS, GLU, LogSoftmax, Softmax, Sparsemax,
-                                         reduce_rows)
+from numpynn.activations.softmax import (FEW_COLUMNS, GLU, AxisActivation, LogSoftmax, Softmax,
+                                         Sparsemax, reduce_rows)
 
 celu = CELU()
 elu = ELU()
