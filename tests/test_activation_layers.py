@@ -54,8 +54,9 @@ def test_relu_layer_equals_keras(kwargs):
         np.testing.assert_allclose(a, b, rtol=RTOL)
 
 
-@pytest.mark.parametrize("name, kwargs", [("LeakyReLU", {}), ("LeakyReLU", {"negative_slope": 0.05}),
-                                          ("ELU", {"alpha": 0.5}), ("Softmax", {"axis": 1})])
+@pytest.mark.parametrize("name, kwargs", [
+    ("LeakyReLU", {}), ("LeakyReLU", {"negative_slope": 0.05}), ("ELU", {"alpha": 0.5}),
+    ("Softmax", {"axis": 1})])
 def test_other_activation_layers_equal_keras(name, kwargs):
     keras = references.keras()
     x, probe = inputs((2, 4, 3))

@@ -1,7 +1,5 @@
 """Activation layers: ``Activation(name)``, and ``ReLU``, ``LeakyReLU``, ``ELU``, ``Softmax``,
 ``ThresholdedReLU`` (``PReLU``, which has a weight, is in ``prelu``)."""
-import numpy as np
-
 from numpynn import activations
 from numpynn.layers.base import Layer
 
