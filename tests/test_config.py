@@ -24,11 +24,12 @@ def test_layer_config_roundtrip_through_json(layer):
     assert clone.get_config() == layer.get_config()
 
 
-@pytest.mark.parametrize("name", sorted(set(activations.ALL) - {"silu"}))
+@pytest.mark.parametrize("name", sorted(set(activations.ALL) - {"silu", "hard_swish"}
+                                         - set(activations.NEEDS_ARGUMENTS)))
 def test_activation_roundtrip(name):
     fn = activations.get(name)
     clone = activations.get(json.loads(json.dumps(activations.serialize(fn))))
-    x = np.linspace(-2, 2, 9).reshape(1, 9)
+    x = np.linspace(-2, 2, 10).reshape(1, 10)
     np.testing.assert_array_equal(clone(x), fn(x))
 
 

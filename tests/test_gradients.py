@@ -26,9 +26,31 @@ LAYER_CASES = {
     "dropout": (lambda: layers.Dropout(0.4), (8, 5)),
     "dropout_seeded": (lambda: layers.Dropout(0.5, seed=3), (8, 5)),
     "maxout": (lambda: layers.Maxout(3, pieces=4), (5, 4)),
+    "prelu": (lambda: layers.PReLU(alpha_initializer="random_normal"), (4, 6)),
+    "prelu_shared_axes": (lambda: layers.PReLU(alpha_initializer="random_normal",
+                                               shared_axes=[1]), (4, 3, 5)),
+    "thresholded_relu": (lambda: layers.ThresholdedReLU(theta=0.3), (4, 6)),
+    "activation_glu": (lambda: layers.Activation("glu"), (4, 6)),
+    # over an axis other than the last (in a Dense, the batch axis would make the bias's
+    # gradient exactly 0)
+    "activation_softmax_axis_1": (lambda: layers.Activation(activations.Softmax(1)), (2, 4, 3)),
+    "activation_log_softmax_axis_1": (lambda: layers.Activation(activations.LogSoftmax(1)),
+                                      (2, 4, 3)),
+    "activation_sparsemax_axis_1": (lambda: layers.Activation(activations.Sparsemax(1)),
+                                    (2, 4, 3)),
+    "activation_glu_axis_1": (lambda: layers.Activation(activations.GLU(1)), (2, 4, 3)),
 }
-ACTIVATIONS = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "softplus",
-               "swish", "gelu", "softmax"]
+# every activation by name (all of Keras'), and the ones with arguments configured
+ACTIVATIONS = sorted(n for n in activations.ALL
+                     if n.islower() and n not in activations.NEEDS_ARGUMENTS)
+CONFIGURED_ACTIVATIONS = {
+    "relu_all_options": activations.ReLU(negative_slope=0.1, max_value=1.0, threshold=0.3),
+    "relu_negative_threshold": activations.ReLU(threshold=-0.4, max_value=0.9),
+    "leaky_relu_0.5": activations.LeakyReLU(0.5), "elu_0.4": activations.ELU(0.4),
+    "celu_2": activations.CELU(2.0), "squareplus_1": activations.Squareplus(1.0),
+    "hard_shrink_0.3": activations.HardShrink(0.3), "soft_shrink_0.3": activations.SoftShrink(0.3),
+    "threshold": activations.Threshold(0.2, -0.7),
+}
 
 
 @pytest.mark.parametrize("case", sorted(LAYER_CASES))
@@ -40,10 +62,12 @@ def test_layer_gradients(case):
     assert "input" in result.errors
 
 
-@pytest.mark.parametrize("name", ACTIVATIONS)
+@pytest.mark.parametrize("name", ACTIVATIONS + sorted(CONFIGURED_ACTIVATIONS))
 def test_activation_gradients_inside_dense(name):
+    keras.utils.set_random_seed(2)  # the kernel's initial values
     x = np.random.default_rng(2).standard_normal((5, 4))
-    result = gradient_check(layers.Dense(3, activation=name), x)
+    activation = CONFIGURED_ACTIVATIONS.get(name, name)
+    result = gradient_check(layers.Dense(4, activation=activation), x)
     assert result.passed, repr(result)
     assert set(result.errors) >= {"input", f"{result_layer_name(result)}/kernel"}
 
@@ -58,7 +82,8 @@ def test_gelu_approximate_gradient():
     assert gradient_check(layer, x).passed
 
 
-@pytest.mark.parametrize("name", [a for a in ACTIVATIONS if a != "softmax"])
+@pytest.mark.parametrize("name", [a for a in ACTIVATIONS if not isinstance(
+    activations.get(a), activations.AxisActivation)])
 def test_activation_derivative_matches_finite_difference(name):
     fn = activations.get(name)
     x = np.linspace(-3, 3, 61) + 0.013  # avoid the kink at exactly 0

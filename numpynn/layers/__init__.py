@@ -1,6 +1,7 @@
 """Layers: each has ``build``, ``forward``, ``backward``, its weights and their gradients."""
 from numpynn import registry
-from numpynn.layers.activation import ELU, Activation, LeakyReLU, ReLU, Softmax
+from numpynn.layers.activation import (ELU, Activation, LeakyReLU, ReLU, Softmax,
+                                       ThresholdedReLU)
 from numpynn.layers.activity_regularization import ActivityRegularization
 from numpynn.layers.base import Layer
 from numpynn.layers.conv import Conv1D, Conv2D
@@ -20,6 +21,7 @@ from numpynn.layers.noise import AlphaDropout, GaussianDropout, GaussianNoise
 from numpynn.layers.normalization import BatchNormalization
 from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooling1D,
                                     MaxPooling2D)
+from numpynn.layers.prelu import PReLU
 from numpynn.layers.preprocessing import Normalization
 from numpynn.layers.reshaping import Permute, RepeatVector, Reshape
 from numpynn.layers.separable_conv import SeparableConv2D
@@ -32,8 +34,8 @@ ALL = {cls.__name__: cls for cls in (
     Embedding, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D,
     GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Identity, InputLayer,
     LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout, Normalization, Permute,
-    ReLU, RepeatVector, Reshape, SeparableConv2D, Softmax, SpatialDropout2D,
-    ZeroPadding2D)}
+    PReLU, ReLU, RepeatVector, Reshape, SeparableConv2D, Softmax, SpatialDropout2D,
+    ThresholdedReLU, ZeroPadding2D)}
 
 # Keras' shorter names
 MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D

@@ -1,6 +1,5 @@
-"""Activation layers: ``Activation(name)``, and ``ReLU``, ``LeakyReLU``, ``ELU``, ``Softmax``."""
-import numpy as np
-
+"""Activation layers: ``Activation(name)``, and ``ReLU``, ``LeakyReLU``, ``ELU``, ``Softmax``,
+``ThresholdedReLU`` (``PReLU``, which has a weight, is in ``prelu``)."""
 from numpynn import activations
 from numpynn.layers.base import Layer
 
@@ -24,6 +23,9 @@ class Activation(Layer):
     def backward(self, grad_out):
         return self.activation.backward(grad_out, self._x, self._y)
 
+    def compute_output_shape(self, input_shape):
+        return self.activation.compute_output_shape(input_shape)
+
     def backward_from_logits(self, grad_z):
         """Backward pass given dL/dx directly (used by fused softmax/sigmoid + cross-entropy)."""
         return grad_z
@@ -31,48 +33,6 @@ class Activation(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "activation": activations.serialize(self.activation)}
-
-
-class ReLU(Layer):
-    """Rectified linear unit with Keras' options.
-
-    y = max_value              if x >= max_value
-    y = x                      if threshold <= x < max_value
-    y = negative_slope (x - threshold)   otherwise
-
-    Args:
-        max_value: upper cap; defaults to `None` (no cap).
-        negative_slope: slope below the threshold. Defaults to `0.0`.
-        threshold: defaults to `0.0`.
-    """
-
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
-        super().__init__(**kwargs)
-        if max_value is not None and max_value < 0:
-            raise ValueError(f"max_value must be >= 0 or None, got {max_value}.")
-        if negative_slope < 0:
-            raise ValueError(f"negative_slope must be >= 0, got {negative_slope}.")
-        self.max_value = max_value
-        self.negative_slope = float(negative_slope)
-        self.threshold = float(threshold)
-
-    def forward(self, x, training=False):
-        self._x = x
-        y = np.where(x >= self.threshold, x, self.negative_slope * (x - self.threshold))
-        if self.max_value is not None:
-            y = np.minimum(y, self.max_value)
-        return y.astype(x.dtype, copy=False)
-
-    def backward(self, grad_out):
-        x = self._x
-        slope = np.where(x >= self.threshold, 1.0, self.negative_slope)
-        if self.max_value is not None:
-            slope = np.where(x >= self.max_value, 0.0, slope)
-        return grad_out * slope.astype(grad_out.dtype, copy=False)
-
-    def get_config(self):
-        return {**super().get_config(), "max_value": self.max_value,
-                "negative_slope": self.negative_slope, "threshold": self.threshold}
 
 
 class _NamedActivation(Activation):
@@ -86,6 +46,28 @@ class _NamedActivation(Activation):
     def get_config(self):
         config = Layer.get_config(self)
         return {**config, **self.activation.get_config()}
+
+
+class ReLU(_NamedActivation):
+    """Rectified linear unit with Keras' options (``keras.activations.relu``)::
+
+        y = negative_slope (x - threshold)          for x < threshold
+        y = 0                                       for x = threshold
+        y = min(x, max_value)                       for x > threshold
+
+    Args:
+        max_value: upper cap, >= 0; defaults to `None` (no cap).
+        negative_slope: slope below the threshold, >= 0. Defaults to `0.0`.
+        threshold: values above it pass, >= 0. Defaults to `0.0`.
+    """
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        for arg, value in (("negative_slope", negative_slope), ("threshold", threshold)):
+            if value is None or value < 0:
+                raise ValueError(f"ReLU's {arg} must be a number >= 0, got {value!r}.")
+        if max_value is not None and max_value < 0:
+            raise ValueError(f"ReLU's max_value must be >= 0 or None, got {max_value}.")
+        super().__init__(activations.ReLU(negative_slope, max_value, threshold), **kwargs)
 
 
 class LeakyReLU(_NamedActivation):
@@ -107,3 +89,23 @@ class Softmax(_NamedActivation):
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(activations.Softmax(axis), **kwargs)
+
+
+class ThresholdedReLU(_NamedActivation):
+    """y = x where x > theta, else 0;  dy/dx = [x > theta].
+
+    Keras 3 dropped this layer (``keras.activations.threshold`` took its place); this is
+    Keras 2's ``ThresholdedReLU`` with its ``theta`` argument and config.
+
+    Args:
+        theta: threshold, >= 0. Defaults to `1.0`.
+    """
+
+    def __init__(self, theta=1.0, **kwargs):
+        if theta is None or theta < 0:
+            raise ValueError(f"ThresholdedReLU's theta must be a number >= 0, got {theta!r}.")
+        self.theta = float(theta)
+        super().__init__(activations.Threshold(self.theta, 0.0), **kwargs)
+
+    def get_config(self):
+        return {**Layer.get_config(self), "theta": self.theta}

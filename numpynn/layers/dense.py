@@ -77,7 +77,7 @@ class Dense(Layer):
         self.bias = self.params.get("bias")
 
     def compute_output_shape(self, input_shape):
-        return tuple(input_shape[:-1]) + (self.units,)
+        return self.activation.compute_output_shape(tuple(input_shape[:-1]) + (self.units,))
 
     def _transposed(self, x):
         return x.ndim == 2 and len(x) <= TRANSPOSED_MAX_BATCH
