@@ -212,7 +212,8 @@ class Optimizer:
         never negative (their subnormal flush is one pass cheaper). A ``size`` other than
         the parameters' makes a slot that is saved but not flushed, nor sliced."""
         self.slots[name] = np.full(self.size if size is None else size, fill, dtype=self.dtype)
-        self._signed[name] = signed
+        if size is None:
+            self._signed[name] = signed
         return self.slots[name]
 
     def get_state(self):
@@ -299,7 +300,7 @@ class Optimizer:
         if start == 0 and stop == self.size:
             return self
         part = copy.copy(self)
-        part.slots = {name: slot[start:stop] if slot.size == self.size else slot
+        part.slots = {name: slot[start:stop] if name in self._signed else slot
                       for name, slot in self.slots.items()}
         part._scratch = self._scratch[start:stop]
         if self._scratch2 is not None:
@@ -323,11 +324,9 @@ class Optimizer:
         if lo >= hi:
             return
         keep, scratch = self._keep[lo - window:hi - window], self._scratch[lo:hi]
-        for name, slot in self.slots.items():
-            if slot.size != self.size:
-                continue
-            slot = slot[lo:hi]
-            if self._signed[name]:
+        for name, signed in self._signed.items():
+            slot = self.slots[name][lo:hi]
+            if signed:
                 np.abs(slot, out=scratch)
                 np.greater_equal(scratch, self._tiny, out=keep)
             else:
