@@ -29,6 +29,7 @@ class Weights:
     def __init__(self):
         kernel, bias = DATA["kernel"], DATA["bias"]
         self.offsets = [0, kernel.size, kernel.size + bias.size]
+        self.shapes = [kernel.shape, bias.shape]  # Adafactor factors the kernel
         self.values = np.concatenate([kernel.ravel(), bias])
         self.grads = np.zeros_like(self.values)
         self.size, self.dtype = self.values.size, self.values.dtype
@@ -48,6 +49,9 @@ def run(optimizer, steps):
     for _ in range(steps):
         weights.compute_gradients()
         optimizer.apply(weights.values, weights.grads)
+        trajectory.append(weights.values.copy())
+    if optimizer.use_ema:  # one more row: the weights replaced by their moving average
+        optimizer.finalize_variable_values(weights.values)
         trajectory.append(weights.values.copy())
     return np.array(trajectory)
 
