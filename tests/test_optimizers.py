@@ -7,7 +7,8 @@ from numpynn import optimizers
 from numpynn.optimizers import schedules
 from numpynn.optimizers.base import FLUSH_PERIOD
 
-NAMES = ["sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "nadam", "adamax"]
+NAMES = ["sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "nadam", "adamax", "lion",
+         "lamb", "adafactor", "ftrl"]
 
 # Keras 3's defaults (keras/src/optimizers/*.py).
 KERAS_DEFAULTS = {
@@ -22,14 +23,26 @@ KERAS_DEFAULTS = {
               "epsilon": 1e-7, "amsgrad": False},
     "Nadam": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
     "Adamax": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    "Lion": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.99},
+    "Lamb": {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    "Adafactor": {"learning_rate": 0.001, "beta_2_decay": -0.8, "epsilon_1": 1e-30,
+                  "epsilon_2": 1e-3, "clip_threshold": 1.0, "relative_step": True},
+    "Ftrl": {"learning_rate": 0.001, "learning_rate_power": -0.5,
+             "initial_accumulator_value": 0.1, "l1_regularization_strength": 0.0,
+             "l2_regularization_strength": 0.0, "l2_shrinkage_regularization_strength": 0.0,
+             "beta": 0.0},
 }
+# Keras 3's base optimizer options, on every optimizer.
+BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "clipvalue": None,
+                 "global_clipnorm": None, "use_ema": False, "ema_momentum": 0.99,
+                 "ema_overwrite_frequency": None, "gradient_accumulation_steps": None}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_names_resolve_to_classes_with_keras_defaults(name):
     optimizer = optimizers.get(name)
     config = optimizer.get_config()
-    expected = KERAS_DEFAULTS[type(optimizer).__name__]
+    expected = {**BASE_DEFAULTS, **KERAS_DEFAULTS[type(optimizer).__name__]}
     assert {k: config[k] for k in expected} == expected
     assert type(optimizers.get(type(optimizer).__name__)) is type(optimizer)
 
@@ -42,7 +55,9 @@ def test_unknown_name_suggests_a_close_one():
 @pytest.mark.parametrize("name", NAMES)
 def test_config_round_trip_with_schedule(name):
     lr = schedules.CosineDecay(0.1, 100, alpha=0.1)
-    optimizer = type(optimizers.get(name))(learning_rate=lr, clipnorm=2.0, name="opt")
+    optimizer = type(optimizers.get(name))(learning_rate=lr, clipnorm=2.0, use_ema=True,
+                                           ema_momentum=0.9, ema_overwrite_frequency=5,
+                                           gradient_accumulation_steps=3, name="opt")
     rebuilt = optimizers.deserialize(optimizers.serialize(optimizer))
     assert type(rebuilt) is type(optimizer)
     assert rebuilt.get_config() == optimizer.get_config()
@@ -79,6 +94,22 @@ INVALID = [
     ("SGD", {"global_clipnorm": 0.0}, "global_clipnorm", "(0, inf)"),
     ("SGD", {"clipnorm": 1.0, "clipvalue": 1.0}, "clipvalue", "Only one of"),
     ("Adam", {"convention": "jax"}, "convention", "keras"),
+    ("Lion", {"beta_1": 0.0}, "beta_1", "(0, 1]"),
+    ("Lion", {"beta_2": 1.5}, "beta_2", "[0, 1]"),
+    ("Lamb", {"beta_2": 1.0}, "beta_2", "[0, 1)"),
+    ("Lamb", {"epsilon": -1.0}, "epsilon", "[0, inf)"),
+    ("Adafactor", {"beta_2_decay": 0.5}, "beta_2_decay", "[-inf, 0]"),
+    ("Adafactor", {"epsilon_1": -1.0}, "epsilon_1", "[0, inf)"),
+    ("Adafactor", {"clip_threshold": 0.0}, "clip_threshold", "(0, inf)"),
+    ("Ftrl", {"learning_rate_power": 0.5}, "learning_rate_power", "[-inf, 0]"),
+    ("Ftrl", {"initial_accumulator_value": -0.1}, "initial_accumulator_value", "[0, inf)"),
+    ("Ftrl", {"l1_regularization_strength": -0.1}, "l1_regularization_strength", "[0, inf)"),
+    ("Ftrl", {"l2_shrinkage_regularization_strength": -1}, "l2_shrinkage", "[0, inf)"),
+    ("SGD", {"ema_momentum": 1.5}, "ema_momentum", "[0, 1]"),
+    ("SGD", {"ema_overwrite_frequency": 0}, "ema_overwrite_frequency", ">= 1"),
+    ("SGD", {"ema_overwrite_frequency": 2.5}, "ema_overwrite_frequency", ">= 1"),
+    ("SGD", {"gradient_accumulation_steps": 1}, "gradient_accumulation_steps", ">= 2"),
+    ("Adam", {"gradient_accumulation_steps": True}, "gradient_accumulation_steps", ">= 2"),
 ]
 
 
@@ -96,6 +127,10 @@ def test_schedule_arguments_are_validated():
         schedules.ExponentialDecay(0.1, 0, 0.5)
     with pytest.raises(ValueError, match="boundaries"):
         schedules.PiecewiseConstantDecay([1, 2], [0.1, 0.2])
+    with pytest.raises(ValueError, match="decay_steps"):
+        schedules.PolynomialDecay(0.1, 0)
+    with pytest.raises(ValueError, match="first_decay_steps"):
+        schedules.CosineDecayRestarts(0.1, -3)
 
 
 def test_learning_rate_of_a_schedule_follows_iterations_and_cannot_be_set():
@@ -140,7 +175,7 @@ def test_state_never_stays_subnormal_with_zero_gradients(name, convention):
     optimizer.apply(params, grads)
     grads[:32] = 0.0
     tiny = np.finfo(np.float32).tiny
-    run = {name: np.zeros(64, dtype=int) for name in optimizer.slots}
+    run = {name: np.zeros(slot.size, dtype=int) for name, slot in optimizer.slots.items()}
     longest = 0
     for step in range(800):
         optimizer.apply(params, grads)
@@ -148,7 +183,7 @@ def test_state_never_stays_subnormal_with_zero_gradients(name, convention):
         for slot_name, slot in optimizer.slots.items():
             subnormal = (slot != 0) & (np.abs(slot) < tiny)
             run[slot_name] = np.where(subnormal, run[slot_name] + 1, 0)
-            longest = max(longest, run[slot_name].max())
+            longest = max(longest, run[slot_name].max(initial=0))
     assert longest <= FLUSH_PERIOD
     for slot_name, slot in optimizer.slots.items():
         assert slot.dtype == np.float32
@@ -191,7 +226,8 @@ def test_each_optimizer_fits_a_small_regression(name):
     y = x @ np.array([1.0, -2.0, 0.5]) + 0.3
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
     kwargs = {"sgd": {"learning_rate": 0.1}, "adagrad": {"learning_rate": 0.5},
-              "adadelta": {"learning_rate": 1.0, "epsilon": 1e-2}}.get(name, {"learning_rate": 0.2})
+              "adadelta": {"learning_rate": 1.0, "epsilon": 1e-2},
+              "lion": {"learning_rate": 0.1}, "ftrl": {"learning_rate": 1.0}}.get(name, {"learning_rate": 0.2})
     model.compile(optimizer=type(optimizers.get(name))(**kwargs), loss="mse")
     history = model.fit(x, y, epochs=20, verbose=0)
     assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]

@@ -126,6 +126,7 @@ class Model:
         class View:  # what an optimizer needs to know of the parameters it updates
             size, dtype = self.n_trainable, self.dtype
         View.offsets = offsets  # boundaries of the trainable weights (for clipnorm)
+        View.shapes = self.buffer.shapes[:len(offsets) - 1]  # their shapes (for Adafactor)
         return View
 
     # -- the two passes -------------------------------------------------------------------
@@ -310,6 +311,8 @@ class Model:
                 callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
+        if epochs > 0:  # Keras: e.g. the weights take their moving average (use_ema)
+            self.optimizer.finalize_variable_values(self.buffer.values[:self.n_trainable])
         callback_list.on_train_end(logs if epochs > initial_epoch else {})
         return history
 

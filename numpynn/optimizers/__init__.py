@@ -2,17 +2,21 @@
 from numpynn import registry
 from numpynn.optimizers import schedules
 from numpynn.optimizers.adadelta import Adadelta
+from numpynn.optimizers.adafactor import Adafactor
 from numpynn.optimizers.adagrad import Adagrad
 from numpynn.optimizers.adam import Adam
 from numpynn.optimizers.adamax import Adamax
 from numpynn.optimizers.adamw import AdamW
 from numpynn.optimizers.base import Optimizer
+from numpynn.optimizers.ftrl import Ftrl
+from numpynn.optimizers.lamb import Lamb
+from numpynn.optimizers.lion import Lion
 from numpynn.optimizers.nadam import Nadam
 from numpynn.optimizers.rmsprop import RMSprop
 from numpynn.optimizers.sgd import SGD
 
 ALL = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam,
-                                     Adamax)}
+                                     Adamax, Lion, Lamb, Adafactor, Ftrl)}
 ALIASES = {name.lower(): cls for name, cls in ALL.items()}
 
 

@@ -4,7 +4,8 @@ import math
 import numpy as np
 
 from numpynn import blas
-from numpynn.optimizers.base import Optimizer, check_range
+from numpynn.optimizers.arguments import check_range
+from numpynn.optimizers.base import Optimizer
 
 
 def check_betas(beta_1, beta_2, epsilon):

@@ -9,12 +9,23 @@ in flat arrays of the same size, so one step is a few in-place vectorised operat
 
 One ``apply`` does, in Keras' order:
 
+    0. with ``gradient_accumulation_steps=n``: add the gradients to an accumulator; only
+       every n-th call goes on, with the mean of the last n gradients (the other calls
+       skip to step 5);
     1. clip the gradients (``clipnorm`` per weight, ``clipvalue``, or ``global_clipnorm``);
     2. weight decay: ``w <- w - lr wd w`` (decoupled; Keras), or ``g <- g + wd w`` (L2 added
        to the gradient; PyTorch's ``weight_decay`` for all but AdamW);
     3. ``update_step(params, grads, lr)``, the rule written in each subclass' docstring;
     4. flush state values smaller than the dtype's smallest normal number to zero (below);
-    5. ``iterations += 1``.
+    5. with ``use_ema``: ``average <- m average + (1 - m) w`` with m = ``ema_momentum``
+       (m = 0 while ``iterations`` is 0), and every ``ema_overwrite_frequency`` steps
+       ``w <- average`` (see ``numpynn.optimizers.averaging``);
+    6. ``apply_count += 1``.
+
+Two step counts, as in Keras: ``apply_count`` counts the calls of ``apply`` (Keras'
+``_iterations``; learning-rate schedules are evaluated at it) and ``iterations`` the updates
+made, ``apply_count // gradient_accumulation_steps`` (the step number of bias corrections);
+they are equal without gradient accumulation.
 
 Two conventions. ``convention="keras"`` (the default) follows Keras 3 exactly;
 ``convention="torch"`` follows ``torch.optim`` where the formulas differ (epsilon outside the
@@ -47,32 +58,16 @@ of one call on the whole arrays.
 """
 import copy
 import math
-import numbers
 
 import numpy as np
 
 from numpynn import parallel, registry
+from numpynn.optimizers.arguments import check_integer, check_optional, check_range
+from numpynn.optimizers.averaging import update_average
+from numpynn.optimizers.clipping import clip_gradients
 
 CONVENTIONS = ("keras", "torch")
 FLUSH_PERIOD = 32  # every state value is checked for subnormals once every 32 steps
-
-
-def check_range(name, value, low=0.0, high=math.inf, low_closed=True, high_closed=False):
-    """``float(value)``, or a ``ValueError`` naming the argument and its allowed interval."""
-    interval = f"{'[' if low_closed else '('}{low:g}, {high:g}{']' if high_closed else ')'}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"`{name}` must be a number in {interval}, got {value!r}.")
-    value = float(value)
-    above = value >= low if low_closed else value > low
-    below = value <= high if high_closed else value < high
-    if not (above and below):  # also catches NaN
-        raise ValueError(f"`{name}` must be in {interval}, got {value!r}.")
-    return value
-
-
-def check_optional(name, value, low=0.0, low_closed=False):
-    """Like ``check_range`` on [low or (low, inf), but ``None`` passes through."""
-    return None if value is None else check_range(name, value, low, low_closed=low_closed)
 
 
 class Optimizer:
@@ -90,6 +85,15 @@ class Optimizer:
             Defaults to `None`.
         global_clipnorm: if set, all gradients are rescaled together so that their joint L2
             norm is at most this. Defaults to `None`.
+        use_ema: keep an exponential moving average of the weights (``averaging``).
+            Defaults to `False`.
+        ema_momentum: in [0, 1], the average's momentum. Defaults to `0.99`.
+        ema_overwrite_frequency: with ``use_ema``, overwrite the weights with their average
+            every that many steps; `None`: only in ``finalize_variable_values``.
+            Defaults to `None`.
+        gradient_accumulation_steps: an integer >= 2: update the weights every that many
+            calls, with the mean of their gradients (schedules see ``apply_count``, bias
+            corrections ``iterations``). Defaults to `None`.
         convention: `"keras"` or `"torch"`: whose formulas to follow where they differ.
             Defaults to `"keras"`.
         name: defaults to the snake-case class name.
@@ -100,7 +104,9 @@ class Optimizer:
     elementwise = False  # True: update_step may run on slices, in parallel (module docstring)
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, convention="keras", name=None):
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, gradient_accumulation_steps=None,
+                 convention="keras", name=None):
         self.learning_rate = learning_rate
         self.weight_decay = check_optional("weight_decay", weight_decay, low_closed=True)
         self.clipnorm = check_optional("clipnorm", clipnorm)
@@ -110,13 +116,34 @@ class Optimizer:
             raise ValueError("Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be "
                              f"set, got clipnorm={clipnorm}, clipvalue={clipvalue}, "
                              f"global_clipnorm={global_clipnorm}.")
+        self.use_ema = bool(use_ema)
+        self.ema_momentum = check_range("ema_momentum", ema_momentum, 0.0, 1.0,
+                                        high_closed=True)
+        self.ema_overwrite_frequency = check_integer(
+            "ema_overwrite_frequency", ema_overwrite_frequency, 1,
+            "to overwrite the weights only in finalize_variable_values")
+        self.gradient_accumulation_steps = check_integer(
+            "gradient_accumulation_steps", gradient_accumulation_steps, 2,
+            "to update at every step")
         if convention not in CONVENTIONS:
             raise ValueError(f"`convention` must be one of {CONVENTIONS}, got {convention!r}.")
         self.convention = convention
         self.name = name or type(self).__name__.lower()  # Keras: "adam", "rmsprop", ...
-        self.iterations = 0
+        self.apply_count = 0
         self.built = False
         self.slots = {}
+
+    @property
+    def iterations(self):
+        """Updates made: ``apply_count``, divided by ``gradient_accumulation_steps`` if set.
+        Assigning sets ``apply_count`` to match."""
+        if self.gradient_accumulation_steps:
+            return self.apply_count // self.gradient_accumulation_steps
+        return self.apply_count
+
+    @iterations.setter
+    def iterations(self, value):
+        self.apply_count = int(value) * (self.gradient_accumulation_steps or 1)
 
     @property
     def torch(self):
@@ -139,22 +166,30 @@ class Optimizer:
 
     def current_learning_rate(self):
         if callable(self._learning_rate):
-            return float(self._learning_rate(self.iterations))
+            return float(self._learning_rate(self.apply_count))
         return self._learning_rate
 
     # -- state ----------------------------------------------------------------------------
     def build(self, buffer):
         """Allocate state for the trainable parameters ``buffer``: anything with ``size``
         and ``dtype`` (a flat array works), and optionally ``offsets``, the boundaries of
-        the individual weights in the flat buffer (needed by ``clipnorm``)."""
+        the individual weights in the flat buffer (needed by ``clipnorm``), and ``shapes``,
+        the weights' shapes (needed by ``Adafactor``; without them each is 1-D)."""
         self.size, self.dtype = int(buffer.size), np.dtype(buffer.dtype)
         offsets = getattr(buffer, "offsets", None)
         offsets = [0, self.size] if offsets is None else [int(o) for o in offsets]
         if offsets[0] != 0 or offsets[-1] != self.size or np.any(np.diff(offsets) < 0):
             raise ValueError(f"offsets must rise from 0 to {self.size}, got {offsets}.")
-        self.segments = [(a, b) for a, b in zip(offsets[:-1], offsets[1:]) if b > a]
+        shapes = getattr(buffer, "shapes", None)
+        shapes = [(b - a,) for a, b in zip(offsets[:-1], offsets[1:])] if shapes is None \
+            else [tuple(int(n) for n in shape) for shape in shapes]
+        if [math.prod(shape) for shape in shapes] != list(np.diff(offsets)):
+            raise ValueError(f"shapes {shapes} do not fit the offsets {offsets}.")
+        kept = [i for i, (a, b) in enumerate(zip(offsets[:-1], offsets[1:])) if b > a]
+        self.segments = [(offsets[i], offsets[i + 1]) for i in kept]
+        self.segment_shapes = [shapes[i] for i in kept]
         self.slots, self._signed = {}, {}
-        self.iterations = 0
+        self.apply_count = 0
         self._scratch = np.empty(self.size, dtype=self.dtype)
         self._scratch2 = np.empty(self.size, dtype=self.dtype) if self.scratch_buffers > 1 else None
         self._keep = np.empty(-(-self.size // FLUSH_PERIOD), dtype=bool)
@@ -162,22 +197,28 @@ class Optimizer:
         needs_work = (self.clipnorm or self.clipvalue or self.global_clipnorm
                       or (self.weight_decay and not self._decoupled()))
         self._work = np.empty(self.size, dtype=self.dtype) if needs_work else None
+        if self.use_ema:
+            self.add_slot("average")
+        if self.gradient_accumulation_steps:
+            self.add_slot("gradient_accumulator")
         self.build_slots()
         self.built = True
 
     def build_slots(self):
         """Create state arrays with ``add_slot``; none by default."""
 
-    def add_slot(self, name, fill=0.0, signed=True):
+    def add_slot(self, name, fill=0.0, signed=True, size=None):
         """A state array parallel to the parameters; ``signed=False`` for slots that are
-        never negative (their subnormal flush is one pass cheaper)."""
-        self.slots[name] = np.full(self.size, fill, dtype=self.dtype)
-        self._signed[name] = signed
+        never negative (their subnormal flush is one pass cheaper). A ``size`` other than
+        the parameters' makes a slot that is saved but not flushed, nor sliced."""
+        self.slots[name] = np.full(self.size if size is None else size, fill, dtype=self.dtype)
+        if size is None:
+            self._signed[name] = signed
         return self.slots[name]
 
     def get_state(self):
-        """``{"iterations": int, slot name: array}``, for saving."""
-        return {"iterations": self.iterations, **{k: v.copy() for k, v in self.slots.items()}}
+        """``{"iterations": apply_count, slot name: array}``, for saving."""
+        return {"iterations": self.apply_count, **{k: v.copy() for k, v in self.slots.items()}}
 
     def set_state(self, state):
         """Restore ``get_state()``'s output exactly (the optimizer must be built)."""
@@ -193,7 +234,7 @@ class Optimizer:
                 raise ValueError(f"Optimizer slot {name!r} has shape {slot.shape}, "
                                  f"got {value.shape}.")
             slot[...] = value
-        self.iterations = int(state["iterations"])
+        self.apply_count = int(state["iterations"])
 
     # -- the step -------------------------------------------------------------------------
     def apply(self, params, grads):
@@ -201,8 +242,29 @@ class Optimizer:
         left untouched)."""
         if not self.built:
             self.build(params)
+        if self.gradient_accumulation_steps:
+            grads = self._accumulate(grads)
+        if grads is not None:
+            self._update(params, grads)
+        if self.use_ema:
+            update_average(self.slots["average"], params, self.iterations, self.ema_momentum,
+                           self.ema_overwrite_frequency, self._scratch)
+        self.apply_count += 1
+
+    def _accumulate(self, grads):
+        """Add ``grads`` to the accumulator; on every n-th call, the accumulator divided by
+        n (the mean gradient, reset after the update), else None."""
+        accumulator = self.slots["gradient_accumulator"]
+        accumulator += grads
+        if (self.apply_count + 1) % self.gradient_accumulation_steps:
+            return None
+        return np.divide(accumulator, self.gradient_accumulation_steps, out=accumulator)
+
+    def _update(self, params, grads):
+        """Steps 1-4 of the module docstring."""
         lr = self.current_learning_rate()
-        grads = self._clip(grads)
+        grads = clip_gradients(grads, self._work, self.segments, self.clipnorm,
+                               self.clipvalue, self.global_clipnorm)
         if self.weight_decay:
             if self._decoupled():
                 params *= 1.0 - lr * self.weight_decay
@@ -220,7 +282,14 @@ class Optimizer:
         else:
             self.update_step(params, grads, lr)
             self._flush_subnormals(0, self.size)
-        self.iterations += 1
+        if self.gradient_accumulation_steps:
+            self.slots["gradient_accumulator"].fill(0.0)
+
+    def finalize_variable_values(self, params):
+        """At the end of training (``Model.fit`` calls it): with ``use_ema``, the weights
+        ``params`` take their moving average (once the optimizer has taken a step)."""
+        if self.use_ema and self.built and self.apply_count:
+            params[...] = self.slots["average"]
 
     def update_step(self, params, grads, lr):
         raise NotImplementedError
@@ -231,7 +300,8 @@ class Optimizer:
         if start == 0 and stop == self.size:
             return self
         part = copy.copy(self)
-        part.slots = {name: slot[start:stop] for name, slot in self.slots.items()}
+        part.slots = {name: slot[start:stop] if name in self._signed else slot
+                      for name, slot in self.slots.items()}
         part._scratch = self._scratch[start:stop]
         if self._scratch2 is not None:
             part._scratch2 = self._scratch2[start:stop]
@@ -241,24 +311,6 @@ class Optimizer:
         if self.decoupled_weight_decay is not None:
             return self.decoupled_weight_decay
         return not self.torch
-
-    def _clip(self, grads):
-        """The clipped gradients: ``grads`` itself when nothing changes, else ``self._work``."""
-        work = self._work
-        if self.clipvalue:
-            return np.clip(grads, -self.clipvalue, self.clipvalue, out=work)
-        if self.global_clipnorm:
-            norm = math.sqrt(float(np.dot(grads, grads)))
-            scale = self.global_clipnorm / max(norm, self.global_clipnorm)
-            return grads if scale == 1.0 else np.multiply(grads, scale, out=work)
-        if self.clipnorm:
-            work[...] = grads
-            for a, b in self.segments:
-                norm = math.sqrt(float(np.dot(grads[a:b], grads[a:b])))
-                if norm > self.clipnorm:
-                    work[a:b] *= self.clipnorm / norm
-            return work
-        return grads
 
     def _flush_subnormals(self, start, stop):
         """``slot *= (|slot| >= tiny)`` on the [start, stop) part of this step's window, one
@@ -272,9 +324,9 @@ class Optimizer:
         if lo >= hi:
             return
         keep, scratch = self._keep[lo - window:hi - window], self._scratch[lo:hi]
-        for name, slot in self.slots.items():
-            slot = slot[lo:hi]
-            if self._signed[name]:
+        for name, signed in self._signed.items():
+            slot = self.slots[name][lo:hi]
+            if signed:
                 np.abs(slot, out=scratch)
                 np.greater_equal(scratch, self._tiny, out=keep)
             else:
@@ -288,6 +340,9 @@ class Optimizer:
                 "learning_rate": registry.serialize(lr) if callable(lr) else lr,
                 "weight_decay": self.weight_decay, "clipnorm": self.clipnorm,
                 "clipvalue": self.clipvalue, "global_clipnorm": self.global_clipnorm,
+                "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps,
                 "convention": self.convention}
 
     @classmethod

@@ -3,7 +3,8 @@ import numpy as np
 
 from numpynn import blas
 from numpynn.optimizers.adam import check_betas, update_first_moment, update_second_moment
-from numpynn.optimizers.base import Optimizer, check_range
+from numpynn.optimizers.arguments import check_range
+from numpynn.optimizers.base import Optimizer
 
 
 class Nadam(Optimizer):

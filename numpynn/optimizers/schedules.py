@@ -147,8 +147,95 @@ class CosineDecay(LearningRateSchedule):
                 "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
 
 
+class PolynomialDecay(LearningRateSchedule):
+    """From ``initial_learning_rate`` down to ``end_learning_rate`` in ``decay_steps`` steps:
+
+        lr(s) = (initial - end) (1 - s / d)^power + end,   s = min(step, d), d = decay_steps
+
+    then constant; with ``cycle=True``, d is instead the first multiple of ``decay_steps``
+    at or above the step (``decay_steps`` at step 0), so the decay starts again, from a
+    rate that falls with each cycle.
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: > 0.
+        end_learning_rate: defaults to `0.0001`.
+        power: defaults to `1.0` (linear).
+        cycle: defaults to `False`.
+        name: defaults to `"PolynomialDecay"`.
+    """
+
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001,
+                 power=1.0, cycle=False, name="PolynomialDecay"):
+        _check_decay_steps(decay_steps)
+        self.initial_learning_rate, self.decay_steps = initial_learning_rate, decay_steps
+        self.end_learning_rate, self.power = end_learning_rate, power
+        self.cycle, self.name = cycle, name
+
+    def __call__(self, step):
+        decay_steps = self.decay_steps
+        if self.cycle:
+            decay_steps *= 1.0 if step == 0 else math.ceil(step / self.decay_steps)
+        else:
+            step = min(step, decay_steps)
+        fraction_left = 1 - step / decay_steps
+        return ((self.initial_learning_rate - self.end_learning_rate)
+                * fraction_left ** self.power + self.end_learning_rate)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
+                "power": self.power, "cycle": self.cycle, "name": self.name}
+
+
+class CosineDecayRestarts(LearningRateSchedule):
+    """Cosine decay with warm restarts (SGDR; Loshchilov & Hutter, 2017). The i-th period
+    (i = 0, 1, ...) lasts ``first_decay_steps * t_mul^i`` steps and starts from the rate
+    ``initial_learning_rate * m_mul^i``; within it, at the fraction f of the period:
+
+        lr = initial_learning_rate ((1 - alpha) 0.5 m_mul^i (1 + cos(pi f)) + alpha)
+
+    Args:
+        initial_learning_rate: the rate at step 0.
+        first_decay_steps: > 0, the length of the first period.
+        t_mul: how much longer each period is than the one before. Defaults to `2.0`.
+        m_mul: how much lower each period starts than the one before. Defaults to `1.0`.
+        alpha: the rate's floor as a fraction of ``initial_learning_rate``.
+            Defaults to `0.0`.
+        name: defaults to `"SGDRDecay"`.
+    """
+
+    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
+                 alpha=0.0, name="SGDRDecay"):
+        if not first_decay_steps > 0:
+            raise ValueError(f"`first_decay_steps` must be > 0, got {first_decay_steps!r}.")
+        self.initial_learning_rate, self.first_decay_steps = (initial_learning_rate,
+                                                              first_decay_steps)
+        self.t_mul, self.m_mul, self.alpha, self.name = t_mul, m_mul, alpha, name
+
+    def _period(self, fraction):
+        """(i, f): the period reached after ``fraction`` first periods, and how far into it."""
+        if self.t_mul == 1.0:
+            i = math.floor(fraction)
+            return i, fraction - i
+        i = math.floor(math.log(1.0 - fraction * (1.0 - self.t_mul)) / math.log(self.t_mul))
+        periods_before = (1.0 - self.t_mul ** i) / (1.0 - self.t_mul)
+        return i, (fraction - periods_before) / self.t_mul ** i
+
+    def __call__(self, step):
+        i, f = self._period(step / self.first_decay_steps)
+        cosine = 0.5 * self.m_mul ** i * (1.0 + math.cos(math.pi * f))
+        return self.initial_learning_rate * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self):
+        return {"initial_learning_rate": self.initial_learning_rate,
+                "first_decay_steps": self.first_decay_steps, "t_mul": self.t_mul,
+                "m_mul": self.m_mul, "alpha": self.alpha, "name": self.name}
+
+
 ALL = {cls.__name__: cls for cls in (ExponentialDecay, PiecewiseConstantDecay,
-                                     InverseTimeDecay, CosineDecay)}
+                                     InverseTimeDecay, CosineDecay, PolynomialDecay,
+                                     CosineDecayRestarts)}
 
 
 def serialize(schedule):

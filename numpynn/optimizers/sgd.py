@@ -2,7 +2,8 @@
 import numpy as np
 
 from numpynn import blas
-from numpynn.optimizers.base import Optimizer, check_range
+from numpynn.optimizers.arguments import check_range
+from numpynn.optimizers.base import Optimizer
 
 
 class SGD(Optimizer):

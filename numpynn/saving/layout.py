@@ -7,8 +7,8 @@
                    model was not compiled)
 ``weights.npz``    every weight as ``layers/<layer index>/<weight index>.npy``
 ``optimizer.npz``  the optimizer's slot arrays (momentum, ``m``, ``v``...), if built
-``training.json``  ``epochs_trained``, optimizer ``iterations`` and the random
-                   generator states needed to resume training bit for bit
+``training.json``  ``epochs_trained``, the optimizer's ``apply_count`` and the
+                   random generator states needed to resume training bit for bit
 =================  =============================================================
 
 ``save_weights`` writes only the ``weights.npz`` part, as a plain ``.npz`` file.

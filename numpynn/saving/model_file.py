@@ -135,7 +135,7 @@ def _compile(model, source, state, custom_objects, what):
         slots = _read_npz_member(source, layout.OPTIMIZER, expected, what)
         model.optimizer.set_state({"iterations": iterations, **slots})
     else:  # saved before the optimizer had state for these weights: fresh slots
-        model.optimizer.iterations = iterations
+        model.optimizer.apply_count = iterations
 
 
 def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):

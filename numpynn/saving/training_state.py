@@ -6,7 +6,8 @@ they would have. So the file keeps:
 
 - ``epochs_trained``: epochs completed (``model.epochs_trained``), the ``initial_epoch`` of
   the next ``fit``;
-- ``optimizer_iterations``: optimizer steps taken (Adam's bias correction uses it), and
+- ``optimizer_iterations``: the optimizer's ``apply_count``, the calls of ``apply`` (its
+  ``iterations``, used by bias corrections, follow from it), and
   ``optimizer_slots``: whether ``optimizer.npz`` holds the optimizer's slot arrays;
 - ``rng``: the state of numpynn's global generator (``numpynn.backend.rng()``: shuffling,
   dropout, initialisation), and ``layer_rngs``: the generators of layers given their own
@@ -47,7 +48,7 @@ def training_state(model, optimizer_slots):
     ``optimizer_slots`` says whether the file also holds ``optimizer.npz``."""
     optimizer = model.optimizer if model.compiled else None
     return {"epochs_trained": int(getattr(model, "epochs_trained", 0)),
-            "optimizer_iterations": int(optimizer.iterations) if optimizer else 0,
+            "optimizer_iterations": int(optimizer.apply_count) if optimizer else 0,
             "optimizer_slots": bool(optimizer_slots),
             "rng": _jsonable(backend.rng().bit_generator.state),
             "layer_rngs": {key: _jsonable(gen.bit_generator.state)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from numpynn import optimizers
+from numpynn.optimizers import schedules
 from numpynn.visual._figure import finish, make_folder, pyplot
 
 
@@ -105,11 +106,13 @@ SURFACES = {
 ADAPTIVE_EXTRAS = ("Adagrad", "Adadelta", "Adamax", "Nadam", "AdamW", "Lion")
 #: Their arguments, given the surface's adaptive learning rate (default: ``learning_rate=lr``).
 #: Adagrad's steps shrink like 1/sqrt(t), and Adadelta's start near sqrt(epsilon) whatever
-#: the learning rate, so both need more to finish a race.
+#: the learning rate, so both need more to finish a race. Lion's steps are lr in every
+#: coordinate however close the minimum, so it circles the minimum unless lr decays.
 EXTRA_ARGUMENTS = {
     "Adagrad": lambda lr: {"learning_rate": 10 * lr},
     "Adadelta": lambda lr: {"learning_rate": 1.0, "epsilon": 1e-3},
     "Adamax": lambda lr: {"learning_rate": 2 * lr},
+    "Lion": lambda lr: {"learning_rate": schedules.CosineDecay(3 * lr, 100, alpha=0.02)},
 }
 
 

@@ -4,7 +4,8 @@
 Every library gets the same problem: weights ``W`` (4, 3) and ``c`` (3,), and at each step the
 float64 gradient of the least-squares loss ``0.5 mean_i ||x_i W + c - y_i||^2`` at the current
 weights, computed with NumPy. The weights after each of ``STEPS`` steps are stored per case,
-with the numpynn optimizer config that must reproduce them.
+with the numpynn optimizer config that must reproduce them; with ``use_ema`` one more row
+holds the weights after ``finalize_variable_values`` (their moving average).
 
 Run with an environment that has keras, torch (and numpy)::
 
@@ -94,6 +95,60 @@ KERAS_CASES = [
         "learning_rate": schedule("CosineDecay", initial_learning_rate=0.01, decay_steps=15,
                                   alpha=0.1, warmup_target=0.1, warmup_steps=5),
         "weight_decay": 0.05}),
+    ("lion_defaults", "Lion", {}),
+    ("lamb_defaults", "Lamb", {}),
+    ("adafactor_defaults", "Adafactor", {}),
+    ("ftrl_defaults", "Ftrl", {}),
+    ("lion", "Lion", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.9,
+                      "weight_decay": 0.1}),
+    ("lamb", "Lamb", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-3}),
+    ("adafactor", "Adafactor", {"learning_rate": 0.05, "beta_2_decay": -0.5, "epsilon_2": 0.1,
+                                "clip_threshold": 0.5, "weight_decay": 0.1}),
+    # Keras' torch backend takes float64 means in float32 (ops.mean), so Keras' Adafactor
+    # trajectories agree with numpynn to about 1e-7 only; torch.optim.Adafactor (below) to
+    # rounding. A large rate here would amplify that into a spurious mismatch.
+    ("adafactor_relative_step_off", "Adafactor", {"learning_rate": 0.2,
+                                                  "relative_step": False}),
+    ("ftrl", "Ftrl", {"learning_rate": 0.3, "learning_rate_power": -0.3,
+                      "initial_accumulator_value": 0.5, "l1_regularization_strength": 0.01,
+                      "l2_regularization_strength": 0.1, "beta": 0.2}),
+    ("ftrl_shrinkage", "Ftrl", {"learning_rate": 0.3, "learning_rate_power": 0.0,
+                                "l2_shrinkage_regularization_strength": 0.05}),
+    ("lamb_clipnorm", "Lamb", {"learning_rate": 0.05, "clipnorm": 0.5}),
+    ("lion_clipvalue", "Lion", {"learning_rate": 0.05, "clipvalue": 0.3}),
+    ("adafactor_global_clipnorm", "Adafactor", {"learning_rate": 0.05,
+                                                "global_clipnorm": 1.0}),
+    ("ftrl_clipnorm", "Ftrl", {"learning_rate": 0.3, "clipnorm": 0.5}),
+    # Moving average of the weights: without overwriting (the last row is the average after
+    # finalize_variable_values), and overwriting the weights every 4 steps.
+    ("sgd_ema", "SGD", {"learning_rate": 0.1, "momentum": 0.5, "use_ema": True}),
+    ("adam_ema_overwrite", "Adam", {"learning_rate": 0.05, "use_ema": True,
+                                    "ema_momentum": 0.9, "ema_overwrite_frequency": 4}),
+    ("lion_ema", "Lion", {"learning_rate": 0.05, "use_ema": True, "ema_momentum": 0.8}),
+    # Gradient accumulation: the mean of every 3 gradients; schedules see every call, bias
+    # corrections only the updates.
+    ("sgd_accumulation", "SGD", {"learning_rate": 0.1, "momentum": 0.9,
+                                 "gradient_accumulation_steps": 3}),
+    ("adam_accumulation_schedule", "Adam", {
+        "learning_rate": schedule("ExponentialDecay", initial_learning_rate=0.1,
+                                  decay_steps=4, decay_rate=0.5),
+        "gradient_accumulation_steps": 3, "weight_decay": 0.1, "clipnorm": 0.5}),
+    ("lamb_accumulation_ema", "Lamb", {"learning_rate": 0.05, "gradient_accumulation_steps": 2,
+                                       "use_ema": True, "ema_overwrite_frequency": 3}),
+    ("adafactor_accumulation", "Adafactor", {"learning_rate": 0.05,
+                                             "gradient_accumulation_steps": 4,
+                                             "global_clipnorm": 0.5}),
+    ("ftrl_accumulation_clipvalue", "Ftrl", {"learning_rate": 0.3,
+                                             "gradient_accumulation_steps": 2,
+                                             "clipvalue": 0.3}),
+    ("rmsprop_schedule_polynomial", "RMSprop", {
+        "learning_rate": schedule("PolynomialDecay", initial_learning_rate=0.05,
+                                  decay_steps=10, end_learning_rate=0.001, power=2.0,
+                                  cycle=True)}),
+    ("sgd_schedule_restarts", "SGD", {
+        "learning_rate": schedule("CosineDecayRestarts", initial_learning_rate=0.1,
+                                  first_decay_steps=4, t_mul=1.5, m_mul=0.8, alpha=0.1),
+        "momentum": 0.5}),
 ]
 
 # (case, numpynn class, numpynn kwargs, torch class, torch kwargs, clip, lr schedule).
@@ -168,6 +223,13 @@ TORCH_CASES = [
         "learning_rate": schedule("ExponentialDecay", initial_learning_rate=0.1,
                                   decay_steps=5, decay_rate=0.5), "momentum": 0.9},
      "SGD", {"lr": 0.1, "momentum": 0.9}, None, "schedule"),
+    # torch.optim.Adafactor is Keras' algorithm with epsilon_1 clamping the second moment
+    # instead of being added to g^2 (no difference at these sizes), and its weight decay is
+    # applied after the weight's rms is taken (so none here).
+    ("adafactor_torch", "Adafactor", {"learning_rate": 0.01}, "Adafactor", {}),
+    ("adafactor_options_torch", "Adafactor", {"learning_rate": 0.05, "beta_2_decay": -0.5,
+                                              "epsilon_2": 0.1, "clip_threshold": 1.5},
+     "Adafactor", {"lr": 0.05, "beta2_decay": -0.5, "eps": (None, 0.1), "d": 1.5}),
     ("rmsprop_momentum_exponential_torch", "RMSprop", {
         "learning_rate": schedule("ExponentialDecay", initial_learning_rate=0.02,
                                   decay_steps=5, decay_rate=0.5),
@@ -187,6 +249,16 @@ SCHEDULES = [
     schedule("CosineDecay", initial_learning_rate=0.1, decay_steps=30, alpha=0.2),
     schedule("CosineDecay", initial_learning_rate=0.0, decay_steps=20, alpha=0.1,
              warmup_target=0.5, warmup_steps=10),
+    schedule("PolynomialDecay", initial_learning_rate=0.1, decay_steps=15),
+    schedule("PolynomialDecay", initial_learning_rate=0.1, decay_steps=7,
+             end_learning_rate=0.01, power=0.5, cycle=True),
+    schedule("PolynomialDecay", initial_learning_rate=0.1, decay_steps=7,
+             end_learning_rate=0.2, power=3.0),
+    schedule("CosineDecayRestarts", initial_learning_rate=0.1, first_decay_steps=5),
+    schedule("CosineDecayRestarts", initial_learning_rate=0.1, first_decay_steps=4,
+             t_mul=1.0, m_mul=0.5, alpha=0.2),
+    schedule("CosineDecayRestarts", initial_learning_rate=0.1, first_decay_steps=3,
+             t_mul=1.5, m_mul=0.9, alpha=0.05),
 ]
 
 
@@ -203,6 +275,10 @@ def record_keras(class_name, kwargs, problem):
         values = [keras.ops.convert_to_numpy(v) for v in variables]
         grads = [keras.ops.convert_to_tensor(g) for g in gradients(x, y, *values)]
         optimizer.apply(grads, variables)
+        trajectory.append(np.concatenate([keras.ops.convert_to_numpy(v).ravel()
+                                          for v in variables]))
+    if optimizer.use_ema:
+        optimizer.finalize_variable_values(variables)
         trajectory.append(np.concatenate([keras.ops.convert_to_numpy(v).ravel()
                                           for v in variables]))
     return np.array(trajectory)
