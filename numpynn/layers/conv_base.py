@@ -22,6 +22,10 @@ def reject_unwired(**options):
 class BaseConv(Layer):
     """Base of the convolution layers (channels_last).
 
+    While ``activation_deferred`` is set (by ``numpynn.layers.fusion`` inside a model's
+    loops, when a max pooling follows), the layer returns its pre-activation and the pooling
+    applies the ReLU.
+
     Subclasses create their weights in ``build``, define ``_output_channels(channels)`` and
     the forward/backward passes, using ``_unfold`` (padding + im2col) and ``_fold`` (col2im
     + cropping) for the sliding windows.
@@ -37,6 +41,8 @@ class BaseConv(Layer):
         strided_dilation: whether strides > 1 may go with dilation > 1 (Keras forbids it
             for ``Conv`` and ``ConvTranspose``, allows it for depthwise convolutions).
     """
+
+    activation_deferred = False
 
     def __init__(self, rank, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
@@ -152,13 +158,14 @@ class BaseConv(Layer):
         if self.use_bias:
             blas.add_row(self.params["bias"], z)
         self._z = z
-        self._y = self.activation.forward_inplace(z)
+        self._y = z if self.activation_deferred else self.activation.forward_inplace(z)
         return self._y
 
     def _grad_z(self, grad_out):
         """dL/dz as (M, F) from dL/dy, and dL/dbias written."""
-        grad_out = grad_out.reshape(self._z.shape)
-        grad_z = self.activation.backward(grad_out, self._z, self._y)
+        grad_z = grad_out.reshape(self._z.shape)
+        if not self.activation_deferred:
+            grad_z = self.activation.backward(grad_z, self._z, self._y)
         if self.use_bias:
             self._sum_over_batch(grad_z, self.grads["bias"])
         return grad_z

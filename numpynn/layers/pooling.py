@@ -90,16 +90,26 @@ class MaxPooling2D(_Pooling):
         (8, 14, 14, 16)
     """
 
+    #: the ReLU of the convolution before, applied here instead while a model's loop runs
+    #: (set by ``numpynn.layers.fusion``); None otherwise
+    post_activation = None
+
     def forward(self, x, training=False):
         self._x = self._padded_input(self._planar(x), -np.inf)
         windows = self._windows
         self._y = max_pool(self._x, windows,
                            self._buffer("y", windows.output_shape(self._x), x.dtype))
+        if self.post_activation is not None:
+            # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
+            # anyway, so backward's comparison of x with y may miss it
+            self.post_activation.forward_inplace(self._y)
         return self._unplanar(self._y)
 
     def backward(self, grad_out):
         if not self.input_grad_needed:
             return None
+        if self.post_activation is not None:
+            grad_out = self.post_activation.backward(grad_out, None, self._unplanar(self._y))
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
         max_pool_backward(self._planar(grad_out), self._x, self._y, self._windows, grad_x)
         return self._unplanar(self._windows.crop(grad_x))

@@ -17,6 +17,7 @@ import numpy as np
 
 from numpynn import backend, losses, metrics as metrics_module, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
+from numpynn.layers import fusion
 from numpynn.models import data
 from numpynn.models.penalties import Penalties
 from numpynn.models.running_metrics import RunningMetrics
@@ -152,12 +153,16 @@ class Model:
     @contextlib.contextmanager
     def _reusing_buffers(self):
         """Inside fit/evaluate/predict loops, layers keep their output and gradient arrays
-        between batches instead of allocating new ones (see ``Layer.reuse_buffers``)."""
+        between batches instead of allocating new ones (see ``Layer.reuse_buffers``), and a
+        convolution's ReLU moves after the max pooling that follows it
+        (``numpynn.layers.fusion``)."""
         previous = [layer.reuse_buffers for layer in self.layers]
         for layer in self.layers:
             layer.reuse_buffers = True
+        activity = self.penalties is not None and self.penalties.activity_layers
         try:
-            yield
+            with fusion.conv_relu_pool([] if activity else self.layers):
+                yield
         finally:
             for layer, value in zip(self.layers, previous):
                 layer.reuse_buffers = value
