@@ -6,7 +6,7 @@ A rank-1 layer (``Conv1D``) works on its (batch, length, channels) input as a
 """
 import numpy as np
 
-from numpynn import activations, blas, initializers
+from numpynn import activations, blas, initializers, kernels
 from numpynn.layers import conv_utils
 from numpynn.layers.base import Layer
 
@@ -124,8 +124,8 @@ class BaseConv(Layer):
                                              channels), images.dtype)
             conv_utils.pad_into(images, pads, padded)
         cols = self._buffer("cols", (n,) + out_size + self._kernel_2d + (channels,), dtype)
-        conv_utils.im2col(padded, self._kernel_2d, self._strides_2d, self._dilation_2d,
-                          out_size, cols)
+        im2col = kernels.select(conv_utils.im2col, "im2col")
+        im2col(padded, self._kernel_2d, self._strides_2d, self._dilation_2d, out_size, cols)
         return cols.reshape(n * out_size[0] * out_size[1], -1)
 
     def _fold(self, grad_cols):
@@ -138,8 +138,9 @@ class BaseConv(Layer):
         grad_padded = self._buffer("grad_padded", (n, height + top + bottom,
                                                    width + left + right, channels),
                                    grad_cols.dtype)
-        conv_utils.col2im(grad_cols.reshape((n,) + out_size + self._kernel_2d + (channels,)),
-                          self._kernel_2d, self._strides_2d, self._dilation_2d, grad_padded)
+        col2im = kernels.select(conv_utils.col2im, "col2im")
+        col2im(grad_cols.reshape((n,) + out_size + self._kernel_2d + (channels,)),
+               self._kernel_2d, self._strides_2d, self._dilation_2d, grad_padded)
         return grad_padded[:, top:top + height, left:left + width]
 
     def _spatial_output(self, y):

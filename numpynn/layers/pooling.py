@@ -5,6 +5,7 @@ The arithmetic (windows, TensorFlow's padding, the tie rule of max pooling's gra
 """
 import numpy as np
 
+from numpynn import kernels
 from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 from numpynn.layers.pooling_windows import (Windows, average_pool, average_pool_backward,
@@ -97,8 +98,8 @@ class MaxPooling2D(_Pooling):
     def forward(self, x, training=False):
         self._x = self._padded_input(self._planar(x), -np.inf)
         windows = self._windows
-        self._y = max_pool(self._x, windows,
-                           self._buffer("y", windows.output_shape(self._x), x.dtype))
+        pool = kernels.select(max_pool, "max_pool")
+        self._y = pool(self._x, windows, self._buffer("y", windows.output_shape(self._x), x.dtype))
         if self.post_activation is not None:
             # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
             # anyway, so backward's comparison of x with y may miss it
@@ -111,7 +112,8 @@ class MaxPooling2D(_Pooling):
         if self.post_activation is not None:
             grad_out = self.post_activation.backward(grad_out, None, self._unplanar(self._y))
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
-        max_pool_backward(self._planar(grad_out), self._x, self._y, self._windows, grad_x)
+        backward = kernels.select(max_pool_backward, "max_pool_backward")
+        backward(self._planar(grad_out), self._x, self._y, self._windows, grad_x)
         return self._unplanar(self._windows.crop(grad_x))
 
 

@@ -1,0 +1,121 @@
+"""The compiled kernels (``NUMPYNN_KERNELS=numba``, the ``[fast]`` extra) compute what the
+NumPy reference computes: the same arrays from the kernels, the same training from models."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import numpynn as keras
+from numpynn import kernels, layers
+from numpynn.layers import conv_utils, pooling_windows
+
+pytest.importorskip("numba", reason="the compiled kernels need Numba: pip install numpynn[fast]")
+from numpynn.kernels import compiled  # noqa: E402
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel, strides, dilation", [((3, 3), (1, 1), (1, 1)),
+                                                       ((2, 3), (2, 1), (1, 1)),
+                                                       ((3, 1), (1, 1), (2, 1))])
+def test_im2col_and_col2im_equal_the_reference(dtype, kernel, strides, dilation):
+    rng = np.random.default_rng(0)
+    xp = rng.normal(size=(3, 9, 8, 5)).astype(dtype)
+    out = tuple((n - (k - 1) * d - 1) // s + 1 for n, k, s, d in zip((9, 8), kernel, strides,
+                                                                       dilation))
+    shape = (3,) + out + kernel + (5,)
+    expected = conv_utils.im2col(xp, kernel, strides, dilation, out, np.empty(shape, dtype))
+    got = compiled.im2col(xp, kernel, strides, dilation, out, np.empty(shape, dtype))
+    np.testing.assert_array_equal(got, expected)
+    cols = rng.normal(size=shape).astype(dtype)
+    expected = conv_utils.col2im(cols, kernel, strides, dilation, np.empty_like(xp))
+    got = compiled.col2im(cols, kernel, strides, dilation, np.full_like(xp, np.nan))
+    np.testing.assert_array_equal(got, expected)  # same terms, added in the same order
+
+
+@pytest.mark.parametrize("pool, strides, padding", [((2, 2), (2, 2), "valid"),
+                                                    ((3, 3), (1, 1), "same"),
+                                                    ((2, 3), (2, 1), "valid")])
+def test_max_pooling_equals_the_reference_with_ties(pool, strides, padding):
+    rng = np.random.default_rng(1)
+    x = rng.integers(-2, 3, size=(4, 7, 9, 3)).astype(np.float32)  # many ties
+    windows = pooling_windows.Windows((7, 9), pool, strides, padding)
+    xp = windows.pad(x, -np.inf, np.empty(windows.padded_shape(x), np.float32))
+    y_ref = pooling_windows.max_pool(xp, windows, np.empty(windows.output_shape(xp), np.float32))
+    y = compiled.max_pool(xp, windows, np.empty_like(y_ref))
+    np.testing.assert_array_equal(y, y_ref)
+    grad = rng.normal(size=y.shape).astype(np.float32)
+    expected = pooling_windows.max_pool_backward(grad, xp, y, windows, np.empty_like(xp))
+    got = compiled.max_pool_backward(grad, xp, y, windows, np.full_like(xp, np.nan))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)  # overlaps: sum order
+
+
+def test_max_pooling_keeps_nan_as_numpy_does():
+    x = np.zeros((1, 2, 2, 1), np.float32)
+    x[0, 1, 0, 0] = np.nan
+    windows = pooling_windows.Windows((2, 2), (2, 2), (2, 2), "valid")
+    assert np.isnan(compiled.max_pool(x, windows, np.empty((1, 1, 1, 1), np.float32))).all()
+
+
+def convnet():
+    return keras.Sequential([
+        keras.Input(shape=(12, 10, 2)),
+        layers.Conv2D(6, 3, activation="relu"),
+        layers.MaxPooling2D(2),
+        layers.Conv2D(5, 3, padding="same", strides=2, activation="relu"),
+        layers.MaxPooling2D(3, strides=1, padding="same"),
+        layers.Flatten(),
+        layers.Dense(4, activation="softmax"),
+    ])
+
+
+def trained(name):
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(40, 12, 10, 2)).astype(np.float32), rng.integers(0, 4, 40)
+    with kernels.use(name):
+        model = convnet()
+        model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+        history = model.fit(x, y, batch_size=16, epochs=3, verbose=0)
+        return model.get_weights(), history.history["loss"], model.predict(x, verbose=0)
+
+
+def test_training_with_either_kernels_gives_the_same_model():
+    numba_run, numpy_run = trained("numba"), trained("numpy")
+    for a, b in zip(numba_run[0], numpy_run[0]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(numba_run[1], numpy_run[1], rtol=1e-6)
+    np.testing.assert_allclose(numba_run[2], numpy_run[2], rtol=1e-5, atol=1e-6)
+
+
+def test_the_backend_follows_the_environment_and_rejects_unknown_names(monkeypatch):
+    monkeypatch.setenv("NUMPYNN_KERNELS", "numpy")
+    assert kernels.backend() == "numpy"
+    assert kernels.select(conv_utils.im2col, "im2col") is conv_utils.im2col
+    monkeypatch.setenv("NUMPYNN_KERNELS", "numba")
+    assert kernels.select(conv_utils.im2col, "im2col") is compiled.im2col
+    with kernels.use("numpy"):
+        assert kernels.backend() == "numpy"
+    monkeypatch.setenv("NUMPYNN_KERNELS", "cuda")
+    with pytest.raises(ValueError, match="numpy, numba"):
+        kernels.backend()
+
+
+def test_importing_numpynn_does_not_import_numba():
+    code = "import sys, numpynn; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("name", kernels.BACKENDS)
+@pytest.mark.parametrize("make", [
+    lambda: layers.Conv2D(3, (3, 2), strides=2, padding="same", activation="tanh"),
+    lambda: layers.Conv2D(2, 3, dilation_rate=2),
+    lambda: layers.MaxPooling2D(3, strides=2, padding="same"),
+    lambda: layers.MaxPooling2D(2),
+])
+def test_gradients_are_right_with_either_kernels(name, make):
+    x = np.random.default_rng(3).normal(size=(2, 7, 9, 2))
+    with kernels.use(name):
+        result = keras.utils.gradient_check(make(), x)
+    assert result.passed, repr(result)
