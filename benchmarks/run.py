@@ -26,7 +26,8 @@ Workloads (see ``workloads.py``):
   W4-b32   predict() on the 10,000 Fashion-MNIST test images, batch 32 (Keras' default);
   W4-b1024 the same at batch 1024
   W5       ``import`` time and installed size
-  W6       the CNN day's convnet (``workloads.ConvNet``), Adam, batch 128
+  W6       the CNN day's convnet (``workloads.ConvNet``), Adam, batch 128;
+  W6-predict  its predict() on the 10,000 test images, batch 128
 """
 import argparse
 import importlib.util
@@ -58,6 +59,8 @@ WORKLOADS = {
                  "batch": 1024},
     "W5": {"kind": "import"},
     "W6": {"kind": "train", "data": "fashion", "widths": workloads.FASHION_CNN, "batch": 128},
+    "W6-predict": {"kind": "predict", "data": "fashion", "widths": workloads.FASHION_CNN,
+                   "batch": 128},
 }
 #: timed predict() calls per worker (after one warm-up call); the table gives their median
 PREDICT_REPEATS = 10
