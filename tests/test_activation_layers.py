@@ -148,8 +148,8 @@ def test_bad_layer_arguments_say_what_to_do():
         layers.ReLU(max_value=-1.0)
     with pytest.raises(ValueError, match="theta must be a number >= 0"):
         layers.ThresholdedReLU(theta=-0.5)
-    with pytest.raises(ValueError, match="no weight regularizers"):
-        layers.PReLU(alpha_regularizer="l2")
+    with pytest.raises(TypeError, match="gradient"):
+        layers.PReLU(alpha_regularizer=lambda alpha: 0.0)
     with pytest.raises(ValueError, match="count from 1"):
         layers.PReLU(shared_axes=[0])
     with pytest.raises(ValueError, match="does not exist"):

@@ -109,8 +109,6 @@ def test_config_round_trip_and_registry():
 
 
 @pytest.mark.parametrize("kwargs, error", [
-    ({"gamma_regularizer": "l2"}, NotImplementedError),
-    ({"beta_constraint": "non_neg"}, NotImplementedError),
     ({"momentum": 1.5}, ValueError),
     ({"epsilon": 0}, ValueError),
     ({"axis": 1.5}, TypeError),

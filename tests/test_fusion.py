@@ -67,3 +67,5 @@ def test_the_pairs_fuse_only_inside_the_loops_and_only_plain_relu():
                                   layers.MaxPooling2D())
     assert not fusion.fusable(layers.Conv2D(2, 3, activation="relu"),
                               layers.AveragePooling2D())
+    assert not fusion.fusable(layers.Conv2D(2, 3, activation="relu",
+                                            activity_regularizer="l2"), layers.MaxPooling2D())

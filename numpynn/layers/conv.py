@@ -1,8 +1,8 @@
 """``Conv1D`` and ``Conv2D``: y = activation(conv(x, kernel) + bias), as im2col + one GEMM."""
 import numpy as np
 
-from numpynn import initializers
-from numpynn.layers.conv_base import BaseConv, reject_unwired
+from numpynn import constraints, initializers, regularizers
+from numpynn.layers.conv_base import BaseConv
 
 
 class Conv(BaseConv):
@@ -33,8 +33,11 @@ class Conv(BaseConv):
         use_bias: defaults to `True`.
         kernel_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-        bias_constraint: accepted for Keras compatibility; only `None` for now.
+        kernel_regularizer, bias_regularizer: penalties on the weights (e.g. `"l2"`,
+            ``L2(1e-4)``); default `None`.
+        activity_regularizer: penalty on the output, divided by the batch size; `None`.
+        kernel_constraint, bias_constraint: applied after each optimizer step (e.g.
+            ``MaxNorm(3, axis=[0, 1, 2])`` for one norm per filter); default `None`.
     """
 
     def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
@@ -42,11 +45,10 @@ class Conv(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        reject_unwired(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                       activity_regularizer=activity_regularizer,
-                       kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         super().__init__(rank, kernel_size, strides, padding, data_format, dilation_rate,
-                         activation, use_bias, bias_initializer, allow_causal=rank == 1,
+                         activation, use_bias, bias_initializer,
+                         bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
+                         activity_regularizer=activity_regularizer, allow_causal=rank == 1,
                          **kwargs)
         if isinstance(filters, bool) or int(filters) != filters or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
@@ -56,6 +58,8 @@ class Conv(BaseConv):
         self.filters = int(filters)
         self.groups = 1
         self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
 
     def _output_channels(self, channels):
         return self.filters
@@ -63,9 +67,10 @@ class Conv(BaseConv):
     def build(self, input_shape):
         self._check_input_shape(input_shape)
         self.add_weight("kernel", self.kernel_size + (input_shape[-1], self.filters),
-                        self.kernel_initializer)
+                        self.kernel_initializer, regularizer=self.kernel_regularizer,
+                        constraint=self.kernel_constraint)
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self._add_bias(self.filters)
 
     def forward(self, x, training=False):
         self._x_shape = x.shape
@@ -89,9 +94,8 @@ class Conv(BaseConv):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": None, "bias_regularizer": None,
-                "activity_regularizer": None, "kernel_constraint": None,
-                "bias_constraint": None}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint)}
 
 
 class Conv1D(Conv):

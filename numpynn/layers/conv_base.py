@@ -6,17 +6,9 @@ A rank-1 layer (``Conv1D``) works on its (batch, length, channels) input as a
 """
 import numpy as np
 
-from numpynn import activations, blas, initializers, kernels
+from numpynn import activations, blas, constraints, initializers, kernels, regularizers
 from numpynn.layers import conv_utils
 from numpynn.layers.base import Layer
-
-
-def reject_unwired(**options):
-    """Regularizers and constraints are accepted by name but not implemented yet."""
-    given = sorted(name for name, value in options.items() if value is not None)
-    if given:
-        raise NotImplementedError(f"{', '.join(given)} not supported yet by numpynn's "
-                                  f"convolution layers: leave them None.")
 
 
 class BaseConv(Layer):
@@ -38,6 +30,10 @@ class BaseConv(Layer):
         activation: name or object; defaults to `None` (linear).
         use_bias: whether to add a bias. Defaults to `True`.
         bias_initializer: defaults to `"zeros"`.
+        bias_regularizer: penalty on the bias (e.g. `"l2"`). Defaults to `None`.
+        bias_constraint: applied to the bias after each optimizer step. Defaults to `None`.
+        activity_regularizer: penalty on the output, divided by the batch size. Defaults
+            to `None`.
         strided_dilation: whether strides > 1 may go with dilation > 1 (Keras forbids it
             for ``Conv`` and ``ConvTranspose``, allows it for depthwise convolutions).
     """
@@ -46,8 +42,9 @@ class BaseConv(Layer):
 
     def __init__(self, rank, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
+                 bias_regularizer=None, bias_constraint=None, activity_regularizer=None,
                  allow_causal=False, strided_dilation=False, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         self.kernel_size = conv_utils.normalize_tuple(kernel_size, rank, "kernel_size")
         self.strides = conv_utils.normalize_tuple(strides, rank, "strides")
@@ -61,11 +58,19 @@ class BaseConv(Layer):
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.bias_constraint = constraints.get(bias_constraint)
         # the same geometry on two axes: a rank-1 layer has a height of 1
         lead = (1,) * (2 - rank)
         self._kernel_2d = lead + self.kernel_size
         self._strides_2d = lead + self.strides
         self._dilation_2d = lead + self.dilation_rate
+
+    # -- weights --------------------------------------------------------------------------
+    def _add_bias(self, size):
+        """The bias (size,), with its initializer, regularizer and constraint."""
+        self.add_weight("bias", (size,), self.bias_initializer,
+                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     # -- shapes ---------------------------------------------------------------------------
     def _output_channels(self, channels):
@@ -177,4 +182,7 @@ class BaseConv(Layer):
                 "data_format": self.data_format, "dilation_rate": self.dilation_rate,
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

@@ -2,9 +2,9 @@
 run forward."""
 import numpy as np
 
-from numpynn import initializers
+from numpynn import constraints, initializers, regularizers
 from numpynn.layers import conv_utils
-from numpynn.layers.conv_base import BaseConv, reject_unwired
+from numpynn.layers.conv_base import BaseConv
 
 
 class Conv2DTranspose(BaseConv):
@@ -38,8 +38,10 @@ class Conv2DTranspose(BaseConv):
         use_bias: defaults to `True`.
         kernel_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
-        kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
-        bias_constraint: accepted for Keras compatibility; only `None` for now.
+        kernel_regularizer, bias_regularizer: penalties on the weights; default `None`.
+        activity_regularizer: penalty on the output, divided by the batch size; `None`.
+        kernel_constraint, bias_constraint: applied after each optimizer step; default
+            `None`.
     """
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None,
@@ -47,15 +49,16 @@ class Conv2DTranspose(BaseConv):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        reject_unwired(kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                       activity_regularizer=activity_regularizer,
-                       kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         super().__init__(2, kernel_size, strides, padding, data_format, dilation_rate,
-                         activation, use_bias, bias_initializer, **kwargs)
+                         activation, use_bias, bias_initializer,
+                         bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
+                         activity_regularizer=activity_regularizer, **kwargs)
         if isinstance(filters, bool) or int(filters) != filters or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         self.filters = int(filters)
         self.kernel_initializer = initializers.get(kernel_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
         self.output_padding = None
         if output_padding is not None:
             self.output_padding = conv_utils.normalize_tuple(output_padding, 2, "output_padding",
@@ -79,9 +82,10 @@ class Conv2DTranspose(BaseConv):
     def build(self, input_shape):
         self._check_input_shape(input_shape)
         self.add_weight("kernel", self.kernel_size + (self.filters, input_shape[-1]),
-                        self.kernel_initializer)
+                        self.kernel_initializer, regularizer=self.kernel_regularizer,
+                        constraint=self.kernel_constraint)
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self._add_bias(self.filters)
 
     def _transpose_geometry(self, height, width):
         """Output size (Ho, Wo), the crop's start (top, left), and the size of the
@@ -137,6 +141,5 @@ class Conv2DTranspose(BaseConv):
         return {**super().get_config(), "filters": self.filters,
                 "output_padding": self.output_padding,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": None, "bias_regularizer": None,
-                "activity_regularizer": None, "kernel_constraint": None,
-                "bias_constraint": None}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint)}

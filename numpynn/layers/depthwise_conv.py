@@ -1,8 +1,8 @@
 """``DepthwiseConv2D``: each input channel convolved with its own ``depth_multiplier`` filters."""
 import numpy as np
 
-from numpynn import initializers
-from numpynn.layers.conv_base import BaseConv, reject_unwired
+from numpynn import constraints, initializers, regularizers
+from numpynn.layers.conv_base import BaseConv
 
 
 class DepthwiseConv2D(BaseConv):
@@ -31,8 +31,10 @@ class DepthwiseConv2D(BaseConv):
         use_bias: defaults to `True`.
         depthwise_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
-        depthwise_regularizer, bias_regularizer, activity_regularizer, depthwise_constraint,
-        bias_constraint: accepted for Keras compatibility; only `None` for now.
+        depthwise_regularizer, bias_regularizer: penalties on the weights; default `None`.
+        activity_regularizer: penalty on the output, divided by the batch size; `None`.
+        depthwise_constraint, bias_constraint: applied after each optimizer step; default
+            `None`.
     """
 
     #: name of the depthwise weight (``SeparableConv2D`` calls it ``depthwise_kernel``)
@@ -43,13 +45,10 @@ class DepthwiseConv2D(BaseConv):
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros",
                  depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, bias_constraint=None, **kwargs):
-        reject_unwired(depthwise_regularizer=depthwise_regularizer,
-                       bias_regularizer=bias_regularizer,
-                       activity_regularizer=activity_regularizer,
-                       depthwise_constraint=depthwise_constraint,
-                       bias_constraint=bias_constraint)
         super().__init__(2, kernel_size, strides, padding, data_format, dilation_rate,
-                         activation, use_bias, bias_initializer, strided_dilation=True,
+                         activation, use_bias, bias_initializer,
+                         bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
+                         activity_regularizer=activity_regularizer, strided_dilation=True,
                          **kwargs)
         if (isinstance(depth_multiplier, bool) or int(depth_multiplier) != depth_multiplier
                 or depth_multiplier < 1):
@@ -57,6 +56,8 @@ class DepthwiseConv2D(BaseConv):
                              f"depth_multiplier={depth_multiplier!r}.")
         self.depth_multiplier = int(depth_multiplier)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
 
     def _output_channels(self, channels):
         return channels * self.depth_multiplier
@@ -64,14 +65,14 @@ class DepthwiseConv2D(BaseConv):
     def _add_depthwise_kernel(self, channels):
         self.add_weight(self.depthwise_name,
                         self.kernel_size + (channels, self.depth_multiplier),
-                        self.depthwise_initializer)
+                        self.depthwise_initializer, regularizer=self.depthwise_regularizer,
+                        constraint=self.depthwise_constraint)
 
     def build(self, input_shape):
         self._check_input_shape(input_shape)
         self._add_depthwise_kernel(input_shape[-1])
         if self.use_bias:
-            self.add_weight("bias", (self._output_channels(input_shape[-1]),),
-                            self.bias_initializer)
+            self._add_bias(self._output_channels(input_shape[-1]))
 
     def _depthwise_kernel(self, params):
         kh, kw, channels, depth = params[self.depthwise_name].shape
@@ -109,6 +110,5 @@ class DepthwiseConv2D(BaseConv):
     def get_config(self):
         return {**super().get_config(), "depth_multiplier": self.depth_multiplier,
                 "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-                "depthwise_regularizer": None, "bias_regularizer": None,
-                "activity_regularizer": None, "depthwise_constraint": None,
-                "bias_constraint": None}
+                "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
+                "depthwise_constraint": constraints.serialize(self.depthwise_constraint)}

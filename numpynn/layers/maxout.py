@@ -1,7 +1,7 @@
 """``Maxout``: each unit outputs the max of ``pieces`` linear functions (Goodfellow et al., 2013)."""
 import numpy as np
 
-from numpynn import initializers
+from numpynn import constraints, initializers, regularizers
 from numpynn.layers.base import Layer
 
 
@@ -18,10 +18,14 @@ class Maxout(Layer):
         pieces: linear pieces per unit (``k`` in the paper), at least 2.
         kernel_initializer: defaults to `"glorot_uniform"`.
         bias_initializer: defaults to `"zeros"`.
+        kernel_regularizer, bias_regularizer: penalties on the weights; default `None`.
+        kernel_constraint, bias_constraint: applied after each optimizer step; default
+            `None`. Keras 3 has no Maxout: these are ``Dense``'s names, as the weights are.
     """
 
     def __init__(self, units, pieces=2, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(**kwargs)
         if int(units) != units or units < 1:
             raise ValueError(f"Maxout units must be a positive integer, got {units!r}.")
@@ -30,11 +34,17 @@ class Maxout(Layer):
         self.units, self.pieces = int(units), int(pieces)
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
 
     def build(self, input_shape):
         width = self.units * self.pieces
-        self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer)
-        self.add_weight("bias", (width,), self.bias_initializer)
+        self.add_weight("kernel", (input_shape[-1], width), self.kernel_initializer,
+                        regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
+        self.add_weight("bias", (width,), self.bias_initializer,
+                        regularizer=self.bias_regularizer, constraint=self.bias_constraint)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -60,4 +70,8 @@ class Maxout(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units, "pieces": self.pieces,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint)}

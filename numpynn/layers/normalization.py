@@ -1,12 +1,8 @@
 """``BatchNormalization``: normalise each channel by batch statistics (Ioffe and Szegedy, 2015)."""
 import numpy as np
 
-from numpynn import initializers
+from numpynn import constraints, initializers, regularizers
 from numpynn.layers.base import Layer
-
-#: Arguments that arrive with regularizers and constraints; until then only `None` is accepted.
-_NOT_YET_SUPPORTED = ("beta_regularizer", "gamma_regularizer", "beta_constraint",
-                      "gamma_constraint")
 
 
 class BatchNormalization(Layer):
@@ -43,8 +39,9 @@ class BatchNormalization(Layer):
         gamma_initializer: defaults to `"ones"`.
         moving_mean_initializer: defaults to `"zeros"`.
         moving_variance_initializer: defaults to `"ones"`.
-        beta_regularizer, gamma_regularizer, beta_constraint, gamma_constraint: not supported
-            yet; only `None`.
+        beta_regularizer, gamma_regularizer: penalties on beta and gamma; default `None`.
+        beta_constraint, gamma_constraint: applied to beta and gamma after each optimizer
+            step; default `None`. (The moving statistics are not trainable: neither applies.)
 
     Example::
 
@@ -59,12 +56,6 @@ class BatchNormalization(Layer):
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, **kwargs):
-        given = {"beta_regularizer": beta_regularizer, "gamma_regularizer": gamma_regularizer,
-                 "beta_constraint": beta_constraint, "gamma_constraint": gamma_constraint}
-        for key in _NOT_YET_SUPPORTED:
-            if given[key] is not None:
-                raise NotImplementedError(f"BatchNormalization({key}=...) is not supported by "
-                                          f"numpynn yet; leave {key}=None.")
         super().__init__(**kwargs)
         if isinstance(axis, bool) or int(axis) != axis:
             raise TypeError(f"BatchNormalization axis must be an integer, got {axis!r}.")
@@ -81,6 +72,10 @@ class BatchNormalization(Layer):
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
 
     def _channel_axis(self, ndim):
         if not -ndim <= self.axis < ndim:
@@ -99,9 +94,11 @@ class BatchNormalization(Layer):
         self._broadcast_shape = tuple(channels if i == axis else 1
                                       for i in range(len(input_shape)))
         if self.scale:
-            self.add_weight("gamma", (channels,), self.gamma_initializer)
+            self.add_weight("gamma", (channels,), self.gamma_initializer,
+                            regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
         if self.center:
-            self.add_weight("beta", (channels,), self.beta_initializer)
+            self.add_weight("beta", (channels,), self.beta_initializer,
+                            regularizer=self.beta_regularizer, constraint=self.beta_constraint)
         self.add_weight("moving_mean", (channels,), self.moving_mean_initializer,
                         trainable=False)
         self.add_weight("moving_variance", (channels,), self.moving_variance_initializer,
@@ -171,4 +168,7 @@ class BatchNormalization(Layer):
                 "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
                 "moving_variance_initializer":
                     initializers.serialize(self.moving_variance_initializer),
-                **{key: None for key in _NOT_YET_SUPPORTED}}
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint)}

@@ -1,7 +1,7 @@
 """``PReLU``: a leaky rectifier whose negative slope is a trained weight."""
 import numpy as np
 
-from numpynn import initializers
+from numpynn import constraints, initializers, regularizers
 from numpynn.layers.base import Layer
 
 
@@ -16,8 +16,9 @@ class PReLU(Layer):
 
     Args:
         alpha_initializer: defaults to `"zeros"` (the layer starts as a relu).
-        alpha_regularizer: `None`; weight penalties are not available in numpynn yet.
-        alpha_constraint: `None`; weight constraints are not available in numpynn yet.
+        alpha_regularizer: penalty on alpha (e.g. `"l2"`). Defaults to `None`.
+        alpha_constraint: applied to alpha after each optimizer step (e.g. `"non_neg"`).
+            Defaults to `None`.
         shared_axes: axes (1 = the first after the batch) along which alpha is shared,
             e.g. `[1, 2]` for one slope per channel of images. Defaults to `None`.
     """
@@ -25,12 +26,9 @@ class PReLU(Layer):
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None,
                  alpha_constraint=None, shared_axes=None, **kwargs):
         super().__init__(**kwargs)
-        for arg, value in (("alpha_regularizer", alpha_regularizer),
-                           ("alpha_constraint", alpha_constraint)):
-            if value is not None:
-                raise ValueError(f"PReLU's {arg} must be None: numpynn has no weight "
-                                 "regularizers or constraints yet. Leave it out.")
         self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         if shared_axes is None:
             self.shared_axes = None
         else:
@@ -50,7 +48,9 @@ class PReLU(Layer):
         if None in shape:
             raise ValueError(f"PReLU needs a known size on every axis it does not share, got "
                              f"input shape {tuple(input_shape)}: add it to shared_axes.")
-        self.alpha = self.add_weight("alpha", shape, self.alpha_initializer)
+        self.alpha = self.add_weight("alpha", shape, self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
 
     def bind(self, value_views, grad_views):
         super().bind(value_views, grad_views)
@@ -72,5 +72,6 @@ class PReLU(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "alpha_initializer": initializers.serialize(self.alpha_initializer),
-                "alpha_regularizer": None, "alpha_constraint": None,
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
                 "shared_axes": self.shared_axes}

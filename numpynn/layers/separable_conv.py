@@ -1,8 +1,7 @@
 """``SeparableConv2D``: a depthwise convolution followed by a pointwise (1x1) one."""
 import numpy as np
 
-from numpynn import initializers
-from numpynn.layers.conv_base import reject_unwired
+from numpynn import constraints, initializers, regularizers
 from numpynn.layers.depthwise_conv import DepthwiseConv2D
 
 
@@ -23,8 +22,11 @@ class SeparableConv2D(DepthwiseConv2D):
         kernel_size, strides, padding, data_format, dilation_rate, depth_multiplier,
         activation, use_bias, depthwise_initializer, bias_initializer: as ``DepthwiseConv2D``.
         pointwise_initializer: defaults to `"glorot_uniform"`.
-        depthwise_regularizer, pointwise_regularizer, bias_regularizer, activity_regularizer,
-        depthwise_constraint, pointwise_constraint, bias_constraint: only `None` for now.
+        depthwise_regularizer, pointwise_regularizer, bias_regularizer: penalties on the
+            weights; default `None`.
+        activity_regularizer: penalty on the output, divided by the batch size; `None`.
+        depthwise_constraint, pointwise_constraint, bias_constraint: applied after each
+            optimizer step; default `None`.
     """
 
     depthwise_name = "depthwise_kernel"
@@ -36,16 +38,19 @@ class SeparableConv2D(DepthwiseConv2D):
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                  **kwargs):
-        reject_unwired(pointwise_regularizer=pointwise_regularizer,
-                       pointwise_constraint=pointwise_constraint)
         super().__init__(kernel_size, strides, padding, depth_multiplier, data_format,
                          dilation_rate, activation, use_bias, depthwise_initializer,
-                         bias_initializer, depthwise_regularizer, bias_regularizer,
-                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+                         bias_initializer, depthwise_regularizer=depthwise_regularizer,
+                         bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer,
+                         depthwise_constraint=depthwise_constraint,
+                         bias_constraint=bias_constraint, **kwargs)
         if isinstance(filters, bool) or int(filters) != filters or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         self.filters = int(filters)
         self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
 
     def _output_channels(self, channels):
         return self.filters
@@ -56,9 +61,10 @@ class SeparableConv2D(DepthwiseConv2D):
         self._add_depthwise_kernel(channels)
         self.add_weight("pointwise_kernel",
                         (1, 1, channels * self.depth_multiplier, self.filters),
-                        self.pointwise_initializer)
+                        self.pointwise_initializer, regularizer=self.pointwise_regularizer,
+                        constraint=self.pointwise_constraint)
         if self.use_bias:
-            self.add_weight("bias", (self.filters,), self.bias_initializer)
+            self._add_bias(self.filters)
 
     def forward(self, x, training=False):
         self._d = self._depthwise(x)
@@ -79,4 +85,5 @@ class SeparableConv2D(DepthwiseConv2D):
     def get_config(self):
         return {**super().get_config(), "filters": self.filters,
                 "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-                "pointwise_regularizer": None, "pointwise_constraint": None}
+                "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
+                "pointwise_constraint": constraints.serialize(self.pointwise_constraint)}
