@@ -266,7 +266,7 @@ def available_libraries(requested):
     found = []
     for library in requested:
         module = workloads.IMPORTS[library][0]
-        if library == "numpynn" or importlib.util.find_spec(module) is not None:
+        if module == "numpynn" or importlib.util.find_spec(module) is not None:
             found.append(library)
         else:
             print(f"note: {library} is not installed here; left out", file=sys.stderr)
@@ -316,10 +316,21 @@ def _short(result):
     return f"import {result['import_seconds']:.2f}s"
 
 
+def _ratio_pairs(libraries):
+    """(a, b) for each column a/b: numpynn against every other library, and each numpynn
+    variant (``numpynn-numpy``...) against the references."""
+    variants = [lib for lib in libraries if lib.startswith("numpynn-")]
+    references = [lib for lib in libraries if not lib.startswith("numpynn")]
+    pairs = [("numpynn", lib) for lib in libraries if lib != "numpynn" and "numpynn" in libraries]
+    return pairs + [(v, r) for v in variants for r in references]
+
+
 def summarise(names, libraries, results, sizes, peak):
-    """Markdown table lines: medians per library and numpynn's ratios to the references."""
+    """Markdown table lines: medians per library and the ratios of numpynn (and of each
+    numpynn variant) to the others."""
+    pairs = _ratio_pairs(libraries)
     header = ["workload", "metric"] + libraries
-    header += [f"numpynn/{lib}" for lib in libraries if lib != "numpynn" and "numpynn" in libraries]
+    header += [f"{a}/{b}" for a, b in pairs]
     header += ["test accuracy", "peak MiB"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     notes = []
@@ -339,10 +350,7 @@ def summarise(names, libraries, results, sizes, peak):
                      for lib in libraries}
             metric, fmt = "import s", "{:.2f}"
         row = [name, metric] + [fmt.format(value[lib]) for lib in libraries]
-        if "numpynn" in libraries:
-            for lib in libraries:
-                if lib != "numpynn":
-                    row.append(f"{value['numpynn'] / value[lib]:.2f}")
+        row += [f"{value[a] / value[b]:.2f}" for a, b in pairs]
         if spec["kind"] == "train":
             row.append(" / ".join(f"{statistics.median(r['test_accuracy'] for r in runs[lib]):.3f}"
                                   for lib in libraries))
@@ -387,7 +395,9 @@ def main(argv=None):
                         help="comma-separated: W1, W2 (both batches), W2-b128, W3, W4, W5, W6")
     parser.add_argument("--libraries", default=",".join(LIBRARIES),
                         help="comma-separated; also torch-ftz: PyTorch with subnormal floats "
-                             "flushed to zero (torch.set_flush_denormal(True))")
+                             "flushed to zero (torch.set_flush_denormal(True)); numpynn-numpy, "
+                             "numpynn-noblas, numpynn-noparallel: numpynn with its compiled "
+                             "kernels, numpynn/blas.py or numpynn/parallel.py switched off")
     parser.add_argument("--repeats", type=int, default=3,
                         help="rounds; each round runs every library once per workload")
     parser.add_argument("--epochs", type=int, default=5,

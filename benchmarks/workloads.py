@@ -402,10 +402,43 @@ def _flushing_subnormals(reference):
     return make
 
 
+def _numpynn_variant(setting):
+    """``make(factory)``: ``factory`` (numpynn's trainer or predictor) run in a process where
+    ``setting`` (a name of ``NUMPYNN_VARIANTS``) switched a part of numpynn off."""
+    def make(factory):
+        def build(*args):
+            NUMPYNN_VARIANTS[setting]()
+            return factory(*args)
+        return build
+    return make
+
+
+def _numpy_kernels():
+    os.environ["NUMPYNN_KERNELS"] = "numpy"
+
+
+def _no_blas():
+    from numpynn import blas
+    blas.ENABLED = False
+
+
+def _no_parallel():
+    from numpynn import parallel
+    parallel.ENABLED = False
+
+
+#: numpynn with one part switched off, measured beside the default in the same run:
+#: the NumPy kernels instead of the compiled ones (``numpynn/kernels``), NumPy's formulas
+#: instead of the BLAS calls of ``numpynn/blas.py``, one core for the optimizer's update
+#: instead of ``numpynn/parallel.py``'s split
+NUMPYNN_VARIANTS = {"numpynn-numpy": _numpy_kernels, "numpynn-noblas": _no_blas,
+                    "numpynn-noparallel": _no_parallel}
+
 #: ``TRAINERS[library](data, widths, batch_size, weights)``: an object with ``epoch()`` (runs
 #: one epoch, returns its seconds) and ``test_accuracy()``
 TRAINERS = {"numpynn": trainer_numpynn, "torch": TorchTrainer, "keras": trainer_keras,
             "torch-ftz": _flushing_subnormals(TorchTrainer)}
+TRAINERS.update({name: _numpynn_variant(name)(trainer_numpynn) for name in NUMPYNN_VARIANTS})
 
 
 def train(library, data, widths, batch_size, epochs, weights):
@@ -419,6 +452,7 @@ def train(library, data, widths, batch_size, epochs, weights):
 #: ``predict`` over ``x`` per call (after a warm-up call) and returns its seconds
 PREDICTORS = {"numpynn": predictor_numpynn, "torch": TorchPredictor, "keras": predictor_keras,
               "torch-ftz": _flushing_subnormals(TorchPredictor)}
+PREDICTORS.update({name: _numpynn_variant(name)(predictor_numpynn) for name in NUMPYNN_VARIANTS})
 
 
 def predict(library, x, widths, batch_size, repeats, weights):
@@ -431,3 +465,4 @@ def predict(library, x, widths, batch_size, repeats, weights):
 #: (Keras runs on TensorFlow here; NumPy, which all of them use, is counted for none).
 IMPORTS = {"numpynn": ("numpynn", ["numpynn"]), "torch": ("torch", ["torch"]),
            "keras": ("keras", ["keras", "tensorflow"]), "torch-ftz": ("torch", ["torch"])}
+IMPORTS.update({name: ("numpynn", ["numpynn"]) for name in NUMPYNN_VARIANTS})

@@ -147,6 +147,30 @@ def test_convnet_is_the_same_function_in_every_library():
     np.testing.assert_allclose(ours, expected, atol=1e-6)
 
 
+def test_ratio_columns_compare_numpynn_and_its_variants_with_the_references():
+    assert run._ratio_pairs(["numpynn", "numpynn-numpy", "torch", "keras"]) == [
+        ("numpynn", "numpynn-numpy"), ("numpynn", "torch"), ("numpynn", "keras"),
+        ("numpynn-numpy", "torch"), ("numpynn-numpy", "keras")]
+
+
+@pytest.mark.parametrize("variant, module, flag", [("numpynn-noblas", "blas", "ENABLED"),
+                                                   ("numpynn-noparallel", "parallel", "ENABLED")])
+def test_numpynn_variants_switch_their_part_off(monkeypatch, variant, module, flag):
+    import importlib
+    part = importlib.import_module(f"numpynn.{module}")
+    monkeypatch.setattr(part, flag, True)
+    result = run.run_job({"library": variant, "workload": "W3", "epochs": 1},
+                         data=workloads.synthetic(workloads.CANCER_MLP))
+    assert len(result["epoch_seconds"]) == 1 and getattr(part, flag) is False
+
+
+def test_the_numpy_kernels_variant_sets_the_environment(monkeypatch):
+    monkeypatch.delenv("NUMPYNN_KERNELS", raising=False)
+    workloads.NUMPYNN_VARIANTS["numpynn-numpy"]()
+    import os
+    assert os.environ.pop("NUMPYNN_KERNELS") == "numpy"
+
+
 def test_convnet_flops_count_its_products():
     """14.26 MFLOP per image: conv 1 (26x26x32 outputs, 9 inputs each) forward and kernel
     gradient; conv 2 (11x11x64, 288 each) and the Dense layer (1600 -> 10) three products."""
