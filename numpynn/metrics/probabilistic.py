@@ -107,7 +107,8 @@ class SparseCategoricalCrossentropy(MeanWrapperWithConfig):
 
     Args:
         from_logits: defaults to `False`.
-        ignore_class: a label whose samples count as 0. Defaults to `None`.
+        ignore_class: a label whose samples are left out (counted as 0 when there is no
+            ``sample_weight``, as in Keras). Defaults to `None`.
         axis: class axis. Defaults to `-1`.
     """
     config_keys = ("from_logits", "ignore_class", "axis")
@@ -117,6 +118,17 @@ class SparseCategoricalCrossentropy(MeanWrapperWithConfig):
         self.from_logits, self.ignore_class, self.axis = from_logits, ignore_class, axis
         super().__init__(sparse_categorical_crossentropy, name, dtype, from_logits=from_logits,
                          ignore_class=ignore_class, axis=axis)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        # as Keras: ignored samples count as 0 without weights, and not at all with weights
+        if sample_weight is not None and self.ignore_class is not None:
+            labels = np.asarray(y_true)
+            if labels.ndim > 1 and labels.shape[-1] == 1:
+                labels = labels[..., 0]
+            weight = np.asarray(sample_weight)
+            weight = weight.reshape(weight.shape + (1,) * (labels.ndim - weight.ndim))
+            sample_weight = weight * (labels != self.ignore_class)
+        super().update_state(y_true, y_pred, sample_weight)
 
 
 class KLDivergence(MeanWrapperWithConfig):

@@ -154,7 +154,7 @@ class R2Score(Metric):
 
     def reset_state(self):
         self.num_samples = 0
-        self.sum = self.squared_sum = self.total_mse = self.count = 0.0
+        self.sum = self.squared_sum = self.total_mse = self.count = np.float64(0.0)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true, y_pred = _pair(np.asarray(y_true, dtype=self.dtype),
