@@ -67,8 +67,9 @@ def serialize(metric):
 
 
 def deserialize(config, custom_objects=None):
-    """A metric object from ``serialize``'s output (a function for a function's name)."""
-    if isinstance(config, str) and config in FUNCTIONS:
+    """A metric object from ``serialize``'s output; a name that is no class's but a metric
+    function's gives the function."""
+    if isinstance(config, str) and config not in NAMES and config in FUNCTIONS:
         return FUNCTIONS[config]
     return registry.deserialize(config, "metric", NAMES, custom_objects)
 
@@ -117,10 +118,11 @@ def compile_metrics(identifiers, loss=None, output_units=None):
     metrics, seen = [], {}
     for identifier in identifiers:
         metric = compile_metric(identifier, loss, output_units)
-        if metric.name in seen:
+        name = metric.name
+        while name in seen:  # auc, auc_1, auc_2, ... (never a name already taken)
             seen[metric.name] += 1
-            metric.name = f"{metric.name}_{seen[metric.name] - 1}"
-        else:
-            seen[metric.name] = 1
+            name = f"{metric.name}_{seen[metric.name] - 1}"
+        seen.setdefault(name, 1)
+        metric.name = name
         metrics.append(metric)
     return metrics
