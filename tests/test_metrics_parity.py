@@ -1,5 +1,7 @@
 """Every metric class against Keras 3: several batches through update_state/result, with and
 without sample_weight, on random and edge inputs (predictions on the thresholds, ties)."""
+import zlib
+
 import numpy as np
 import pytest
 
@@ -117,10 +119,11 @@ def _params():
                                    id=f"{name}-{kwargs}-{kind}-{'weighted' if weighted else 'plain'}")
 
 
+@pytest.mark.filterwarnings("ignore:More independent predictors")  # R2 after reset_state
 @pytest.mark.parametrize("name, kwargs, kind, weighted", list(_params()))
 def test_update_state_and_result_equal_keras(name, kwargs, kind, weighted):
     keras = references.keras()
-    rng = np.random.default_rng(abs(hash((name, kind))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(f"{name}{kwargs}{kind}".encode()))
     ours = getattr(numpynn.metrics, name)(**kwargs)
     theirs = getattr(keras.metrics, name)(**kwargs)
     for n in SIZES:
@@ -131,8 +134,11 @@ def test_update_state_and_result_equal_keras(name, kwargs, kind, weighted):
             weight[0] = 0.0
         ours.update_state(y, p, sample_weight=weight)
         theirs.update_state(y, p, sample_weight=weight)
-        np.testing.assert_allclose(ours.result(), np.asarray(theirs.result()),
-                                   rtol=2e-5, atol=2e-6)
+        expected = np.asarray(theirs.result())
+        # Keras sums in float32: counts near 0 left by a subtraction (tn = negatives - fp)
+        # carry an error of about 1e-7 of the largest count
+        scale = max(1.0, float(np.max(np.abs(np.nan_to_num(expected)))))
+        np.testing.assert_allclose(ours.result(), expected, rtol=2e-5, atol=2e-6 * scale)
     ours.reset_state()
     theirs.reset_state()
     np.testing.assert_allclose(ours.result(), np.asarray(theirs.result()), atol=1e-7)
