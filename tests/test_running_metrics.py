@@ -21,12 +21,12 @@ def test_blocks_give_the_per_batch_means(monkeypatch, block_values):
     batches = [(rng.integers(0, 10, n), rng.dirichlet(np.ones(10), n).astype(np.float32))
                for n in (32, 32, 7, 32, 1)]
     loss = losses.get("sparse_categorical_crossentropy")
-    tracker = RunningMetrics(loss, [metrics.get("accuracy", loss, 10)])
+    tracker = RunningMetrics(loss, [metrics.compile_metric("accuracy", loss, 10)])
     for y, p in batches:
         reused = p.copy()
         tracker.update(y, reused)
         reused[...] = np.nan  # the tracker must copy the batch: outputs are reused buffers
-    expected_loss, expected_accuracy = per_batch(loss, metrics.get("accuracy", loss, 10), batches)
+    expected_loss, expected_accuracy = per_batch(loss, metrics.compile_metric("accuracy", loss, 10), batches)
     logs = tracker.results("val_")
     assert list(logs) == ["val_accuracy", "val_loss"]
     assert logs["val_loss"] == pytest.approx(expected_loss, rel=1e-6)
@@ -35,7 +35,7 @@ def test_blocks_give_the_per_batch_means(monkeypatch, block_values):
 
 def test_reset_and_a_change_of_output_shape():
     loss = losses.get("mse")
-    tracker = RunningMetrics(loss, [metrics.get("mae", loss, 1)])
+    tracker = RunningMetrics(loss, [metrics.compile_metric("mae", loss, 1)])
     tracker.update(np.zeros((4, 1)), np.ones((4, 1)))
     assert tracker.results() == {"loss": 1.0, "mae": 1.0}
     tracker.reset()

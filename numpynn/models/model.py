@@ -175,7 +175,8 @@ class Model:
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, **unsupported):
         """Choose how to train: ``optimizer`` (name or object; Keras' default `"rmsprop"`),
-        ``loss`` (name or object) and ``metrics`` (list of names such as ``"accuracy"``)."""
+        ``loss`` (name or object) and ``metrics`` (list of names such as ``"accuracy"``,
+        ``numpynn.metrics`` objects, classes or functions)."""
         for key, value in unsupported.items():
             if value is not None:
                 raise NotImplementedError(f"compile({key}=...) is not supported by numpynn.")
@@ -192,7 +193,7 @@ class Model:
 
     def _prepare_metrics(self):
         units = self.output_shape[-1]
-        self.metrics = [metrics_module.get(m, self.loss, units) for m in self._metric_specs]
+        self.metrics = metrics_module.compile_metrics(self._metric_specs, self.loss, units)
         self._running = RunningMetrics(self.loss, self.metrics)
         last = self.layers[-1]
         activation = getattr(last, "activation", None)

@@ -42,17 +42,22 @@ def model_from_json(json_string, custom_objects=None):
 def _metric_to_config(metric):
     if isinstance(metric, str):
         return metric
-    if isinstance(metric, metrics_module.Mean):
-        return {"name": metric.name, "fn": metric.fn.__name__}
-    return metric.__name__
+    if isinstance(metric, type) and issubclass(metric, metrics_module.Metric):
+        return metric.__name__
+    if isinstance(metric, metrics_module.Metric):
+        return metrics_module.serialize(metric)
+    return {"name": metric.__name__, "fn": metric.__name__}  # a metric function
 
 
 def _metric_from_config(spec):
-    if isinstance(spec, dict):
+    if isinstance(spec, dict) and "class_name" in spec:
+        return metrics_module.deserialize(spec)
+    if isinstance(spec, dict):  # a metric function: {"name", "fn"}
         fn = registry.lookup(spec.get("fn"), "metric", metrics_module.FUNCTIONS)
-        return metrics_module.Mean(fn, str(spec.get("name")))
+        return metrics_module.MeanMetricWrapper(fn, name=str(spec.get("name")))
     if not isinstance(spec, str):
-        raise ValueError(f"A metric is a name or a {{'name', 'fn'}} dict, got {spec!r:.80}.")
+        raise ValueError(f"A metric is a name or a {{'class_name', 'config'}} dict, got "
+                         f"{spec!r:.80}.")
     return spec
 
 
