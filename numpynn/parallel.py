@@ -172,3 +172,20 @@ def run(work, size):
         finally:
             blas.on_threads.active = False
     _runner.call(parts, on_part)
+
+
+def run_rows(work, rows, row_size):
+    """Call ``work(first, last)`` over consecutive ranges of whole rows covering
+    ``range(rows)`` (the images of a batch, ``row_size`` elements each), split over the
+    threads as ``run`` splits ``rows * row_size`` elements."""
+    def on_elements(start, stop):
+        first, last = _whole_rows(start, row_size), _whole_rows(stop, row_size)
+        if first < last:
+            work(first, last)
+    run(on_elements, rows * row_size)
+
+
+def _whole_rows(element, row_size):
+    """The row boundary nearest to ``element``: neighbouring parts share their boundary."""
+    return (element + row_size // 2) // row_size
+

@@ -96,6 +96,18 @@ def test_parts_are_never_smaller_than_min_part(monkeypatch):
 
 
 @needs_threads
+@pytest.mark.parametrize("rows, row_size", [(128, 5408), (7, 65_536), (3, 10)])
+def test_row_ranges_cover_every_row_once_in_order(rows, row_size):
+    calls = []
+    parallel.run_rows(lambda first, last: calls.append((first, last)), rows, row_size)
+    calls.sort()
+    assert calls[0][0] == 0 and calls[-1][1] == rows
+    assert all(a[1] == b[0] for a, b in zip(calls, calls[1:]))
+    assert all(first < last for first, last in calls)
+    if rows * row_size >= parallel.MIN_SIZE and parallel.threads() > 1:
+        assert len(calls) > 1
+
+
 def test_an_error_in_any_part_reaches_the_caller():
     def work(start, stop):
         if start > 0:  # a part run by one of OpenBLAS's threads

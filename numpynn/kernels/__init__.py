@@ -2,10 +2,10 @@
 
 The layers are written with NumPy, and that code is the reference: what a reader reads and
 what ``NUMPYNN_KERNELS=numpy`` runs. im2col, col2im and max pooling are loops of strided
-copies, though, each a pass over memory on one core. With Numba installed
-(``pip install numpynn[fast]``) the same loops, written as plain nested loops over the batch,
-pixels and channels in ``numpynn/kernels/compiled.py``, are compiled and run on every core,
-in one pass each.
+copies, though, several passes over memory. With Numba installed (``pip install
+numpynn[fast]``) the same loops, written as plain nested loops over the batch, pixels and
+channels in ``numpynn/kernels/compiled.py``, are compiled and make one pass each. (Either
+way the layers split a batch over the cores with ``numpynn.parallel``.)
 
 Which one runs: the environment variable ``NUMPYNN_KERNELS`` (``numpy`` or ``numba``),
 else ``numba`` where it is installed. ``use("numpy")`` switches for a block of code. Both

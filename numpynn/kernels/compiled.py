@@ -2,21 +2,23 @@
 
 Each public function takes the same arguments as its reference (``conv_utils.im2col``,
 ``conv_utils.col2im``, ``pooling_windows.max_pool`` and ``max_pool_backward``) and writes
-the same numbers into the same output array. The loops run over the batch in parallel
-(``prange``: one image per thread at a time) and over channels innermost, where memory is
-contiguous in the channels_last layout, so the compiler vectorises them.
+the same numbers into the same output array. The loops run over channels innermost, where memory
+is contiguous in the channels_last layout, so the compiler vectorises them. They release
+Python's GIL, so the layers split a batch over the cores with ``numpynn.parallel`` (on
+OpenBLAS's own threads, which would otherwise spin, waiting for the next matrix product,
+on the cores a second pool of threads needs).
 
 Importing this module imports Numba; ``numpynn.kernels.select`` does it on first use.
 """
 import numba
 
-_jit = numba.njit(parallel=True, cache=True)
+_jit = numba.njit(nogil=True, cache=True)
 
 
 @_jit
 def _im2col(xp, kh, kw, sh, sw, dh, dw, cols):
     n, out_h, out_w, _, _, channels = cols.shape
-    for b in numba.prange(n):
+    for b in range(n):
         for p in range(out_h):
             for q in range(out_w):
                 for i in range(kh):
@@ -36,7 +38,7 @@ def im2col(xp, kernel_size, strides, dilation, out_size, cols):
 @_jit
 def _col2im(cols, kh, kw, sh, sw, dh, dw, xp):
     n, out_h, out_w, _, _, channels = cols.shape
-    for b in numba.prange(n):
+    for b in range(n):
         xp[b] = 0
         # kernel positions outermost: each pixel adds its terms in the reference's order
         for i in range(kh):
@@ -59,7 +61,7 @@ def col2im(cols, kernel_size, strides, dilation, xp):
 @_jit
 def _max_pool(x, ph, pw, sh, sw, out):
     n, out_h, out_w, channels = out.shape
-    for b in numba.prange(n):
+    for b in range(n):
         for a in range(out_h):
             for q in range(out_w):
                 for c in range(channels):
@@ -81,7 +83,7 @@ def max_pool(x, windows, out):
 @_jit
 def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, out):
     n, out_h, out_w, channels = y.shape
-    for b in numba.prange(n):
+    for b in range(n):
         out[b] = 0
         for a in range(out_h):
             for q in range(out_w):

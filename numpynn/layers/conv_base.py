@@ -6,7 +6,8 @@ A rank-1 layer (``Conv1D``) works on its (batch, length, channels) input as a
 """
 import numpy as np
 
-from numpynn import activations, blas, constraints, initializers, kernels, regularizers
+from numpynn import (activations, blas, constraints, initializers, kernels, parallel,
+                     regularizers)
 from numpynn.layers import conv_utils
 from numpynn.layers.base import Layer
 
@@ -130,7 +131,9 @@ class BaseConv(Layer):
             conv_utils.pad_into(images, pads, padded)
         cols = self._buffer("cols", (n,) + out_size + self._kernel_2d + (channels,), dtype)
         im2col = kernels.select(conv_utils.im2col, "im2col")
-        im2col(padded, self._kernel_2d, self._strides_2d, self._dilation_2d, out_size, cols)
+        geometry = (self._kernel_2d, self._strides_2d, self._dilation_2d)
+        parallel.run_rows(lambda a, b: im2col(padded[a:b], *geometry, out_size, cols[a:b]),
+                          n, cols[0].size)
         return cols.reshape(n * out_size[0] * out_size[1], -1)
 
     def _fold(self, grad_cols):
@@ -144,8 +147,10 @@ class BaseConv(Layer):
                                                    width + left + right, channels),
                                    grad_cols.dtype)
         col2im = kernels.select(conv_utils.col2im, "col2im")
-        col2im(grad_cols.reshape((n,) + out_size + self._kernel_2d + (channels,)),
-               self._kernel_2d, self._strides_2d, self._dilation_2d, grad_padded)
+        grad_cols = grad_cols.reshape((n,) + out_size + self._kernel_2d + (channels,))
+        geometry = (self._kernel_2d, self._strides_2d, self._dilation_2d)
+        parallel.run_rows(lambda a, b: col2im(grad_cols[a:b], *geometry, grad_padded[a:b]),
+                          n, grad_cols[0].size)
         return grad_padded[:, top:top + height, left:left + width]
 
     def _spatial_output(self, y):

@@ -5,7 +5,7 @@ The arithmetic (windows, TensorFlow's padding, the tie rule of max pooling's gra
 """
 import numpy as np
 
-from numpynn import kernels
+from numpynn import kernels, parallel
 from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 from numpynn.layers.pooling_windows import (Windows, average_pool, average_pool_backward,
@@ -99,7 +99,9 @@ class MaxPooling2D(_Pooling):
         self._x = self._padded_input(self._planar(x), -np.inf)
         windows = self._windows
         pool = kernels.select(max_pool, "max_pool")
-        self._y = pool(self._x, windows, self._buffer("y", windows.output_shape(self._x), x.dtype))
+        x, y = self._x, self._buffer("y", windows.output_shape(self._x), x.dtype)
+        parallel.run_rows(lambda a, b: pool(x[a:b], windows, y[a:b]), len(x), x[0].size)
+        self._y = y
         if self.post_activation is not None:
             # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
             # anyway, so backward's comparison of x with y may miss it
@@ -113,7 +115,9 @@ class MaxPooling2D(_Pooling):
             grad_out = self.post_activation.backward(grad_out, None, self._unplanar(self._y))
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
         backward = kernels.select(max_pool_backward, "max_pool_backward")
-        backward(self._planar(grad_out), self._x, self._y, self._windows, grad_x)
+        grad, x, y, windows = self._planar(grad_out), self._x, self._y, self._windows
+        parallel.run_rows(lambda a, b: backward(grad[a:b], x[a:b], y[a:b], windows, grad_x[a:b]),
+                          len(x), x[0].size)
         return self._unplanar(self._windows.crop(grad_x))
 
 
