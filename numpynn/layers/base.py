@@ -45,7 +45,7 @@ class Layer:
             raise TypeError(f"{type(self).__name__} got unexpected argument(s): "
                             f"{', '.join(sorted(unknown))}.")
         self.name = name or backend.unique_name(backend.to_snake_case(type(self).__name__))
-        self.dtype = np.dtype(dtype or backend.floatx()).name
+        self.dtype = _float_dtype(dtype or backend.floatx(), type(self).__name__)
         self.trainable = trainable
         if input_dim is not None:
             input_shape = (input_dim,)
@@ -211,3 +211,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _float_dtype(dtype, layer):
+    """The name of ``dtype``, a NumPy floating-point type (``"float32"``, ``np.float64``...)."""
+    try:
+        name = np.dtype(dtype).name
+    except (TypeError, ValueError):  # not a type NumPy knows
+        name = None
+    if name is None or np.dtype(name).kind != "f":
+        raise ValueError(f"{layer} dtype must be a floating-point type such as 'float32' or "
+                         f"'float64', got {dtype!r}.")
+    return name

@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import initializers
+from numpynn.layers import layer_arguments
 from numpynn.layers.conv_base import BaseConv, reject_unwired
 
 
@@ -48,7 +49,7 @@ class Conv(BaseConv):
         super().__init__(rank, kernel_size, strides, padding, data_format, dilation_rate,
                          activation, use_bias, bias_initializer, allow_causal=rank == 1,
                          **kwargs)
-        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+        if not layer_arguments.is_whole(filters) or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         if groups != 1:
             raise NotImplementedError(f"groups={groups!r}: grouped convolutions are not "

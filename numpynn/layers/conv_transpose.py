@@ -3,7 +3,7 @@ run forward."""
 import numpy as np
 
 from numpynn import initializers
-from numpynn.layers import conv_utils
+from numpynn.layers import conv_utils, layer_arguments
 from numpynn.layers.conv_base import BaseConv, reject_unwired
 
 
@@ -52,7 +52,7 @@ class Conv2DTranspose(BaseConv):
                        kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         super().__init__(2, kernel_size, strides, padding, data_format, dilation_rate,
                          activation, use_bias, bias_initializer, **kwargs)
-        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+        if not layer_arguments.is_whole(filters) or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         self.filters = int(filters)
         self.kernel_initializer = initializers.get(kernel_initializer)

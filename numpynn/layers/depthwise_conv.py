@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import initializers
+from numpynn.layers import layer_arguments
 from numpynn.layers.conv_base import BaseConv, reject_unwired
 
 
@@ -51,8 +52,7 @@ class DepthwiseConv2D(BaseConv):
         super().__init__(2, kernel_size, strides, padding, data_format, dilation_rate,
                          activation, use_bias, bias_initializer, strided_dilation=True,
                          **kwargs)
-        if (isinstance(depth_multiplier, bool) or int(depth_multiplier) != depth_multiplier
-                or depth_multiplier < 1):
+        if not layer_arguments.is_whole(depth_multiplier) or depth_multiplier < 1:
             raise ValueError(f"`depth_multiplier` must be a positive integer, got "
                              f"depth_multiplier={depth_multiplier!r}.")
         self.depth_multiplier = int(depth_multiplier)
