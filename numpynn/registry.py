@@ -41,7 +41,7 @@ def lookup(key, kind, candidates, custom_objects=None):
     Raises an :class:`UnknownObjectError` that lists close matches and the ways to fix it.
     """
     for table in (custom_objects or {}, *reversed(_SCOPES), candidates, _REGISTRY):
-        if key in table:
+        if isinstance(key, str) and key in table:
             return table[key]
     known = sorted(set(candidates))
     close = difflib.get_close_matches(str(key), known, n=3, cutoff=0.5)
@@ -76,8 +76,9 @@ def deserialize(spec, kind, candidates, custom_objects=None):
     """Rebuild an object from ``serialize``'s output (or a bare name string)."""
     if isinstance(spec, str):
         return lookup(spec, kind, candidates, custom_objects)()
-    if not isinstance(spec, dict) or "class_name" not in spec:
-        raise ValueError(f"Cannot build a {kind} from {spec!r}: expected a name or a dict "
-                         "with 'class_name' and 'config'.")
+    if not isinstance(spec, dict) or "class_name" not in spec or not isinstance(
+            spec.get("config", {}), dict):
+        raise ValueError(f"Cannot build a {kind} from {spec!r:.200}: expected a name or a dict "
+                         "with 'class_name' and 'config' (a dict).")
     cls = lookup(spec["class_name"], kind, candidates, custom_objects)
     return cls.from_config(spec.get("config", {}))

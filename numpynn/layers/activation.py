@@ -1,6 +1,7 @@
 """Activation layers: ``Activation(name)``, and ``ReLU``, ``LeakyReLU``, ``ELU``, ``Softmax``,
 ``ThresholdedReLU`` (``PReLU``, which has a weight, is in ``prelu``)."""
 from numpynn import activations
+from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 
 
@@ -63,10 +64,11 @@ class ReLU(_NamedActivation):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         for arg, value in (("negative_slope", negative_slope), ("threshold", threshold)):
-            if value is None or value < 0:
+            if not layer_arguments.is_number(value) or value < 0:
                 raise ValueError(f"ReLU's {arg} must be a number >= 0, got {value!r}.")
-        if max_value is not None and max_value < 0:
-            raise ValueError(f"ReLU's max_value must be >= 0 or None, got {max_value}.")
+        if max_value is not None and not (layer_arguments.is_number(max_value)
+                                          and max_value >= 0):
+            raise ValueError(f"ReLU's max_value must be >= 0 or None, got {max_value!r}.")
         super().__init__(activations.ReLU(negative_slope, max_value, threshold), **kwargs)
 
 

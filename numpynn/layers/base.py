@@ -14,10 +14,34 @@ may then return the same preallocated array from every call of the same shape (s
 ``_buffer``), so a training step allocates nothing. The caller uses each output before the
 next call overwrites it.
 """
+import contextlib
+import contextvars
+import math
+
 import numpy as np
 
 from numpynn import backend, constraints, initializers, regularizers
 from numpynn.parameters import ParameterBuffer
+
+#: [bytes that new weights may still take, what sets the limit], or None: no limit.
+_weight_allowance = contextvars.ContextVar("weight_allowance", default=None)
+
+
+class WeightAllowanceError(ValueError):
+    """A layer would create more weights than the ``weight_allowance`` in force permits."""
+
+
+@contextlib.contextmanager
+def weight_allowance(n_bytes, source):
+    """Inside the block, the weights that layers create take at most ``n_bytes`` bytes in
+    all, each checked *before* it is allocated; ``source`` (e.g. "the file's weights") names
+    the limit in the error. A loader builds a model file's architecture in one, so that its
+    config cannot make it allocate more memory than the file holds weights for."""
+    token = _weight_allowance.set([n_bytes, source])
+    try:
+        yield
+    finally:
+        _weight_allowance.reset(token)
 
 
 class Layer:
@@ -45,7 +69,7 @@ class Layer:
             raise TypeError(f"{type(self).__name__} got unexpected argument(s): "
                             f"{', '.join(sorted(unknown))}.")
         self.name = name or backend.unique_name(backend.to_snake_case(type(self).__name__))
-        self.dtype = np.dtype(dtype or backend.floatx()).name
+        self.dtype = _float_dtype(dtype or backend.floatx(), type(self).__name__)
         self.trainable = trainable
         if input_dim is not None:
             input_shape = (input_dim,)
@@ -75,6 +99,7 @@ class Layer:
         ``regularizer(weight)`` to its loss (and the penalty's gradient to the weight's) and
         sets ``weight = constraint(weight)`` after each optimizer step; both apply to
         trainable weights only, as in Keras."""
+        self._spend_allowance(name, tuple(shape))
         values = initializers.get(initializer)(tuple(shape), dtype=self.dtype)
         self._initial.append((name, values))
         self.params[name] = values
@@ -86,6 +111,18 @@ class Layer:
         if constraint is not None:
             self.constraints[name] = constraints.get(constraint)
         return values
+
+    def _spend_allowance(self, name, shape):
+        """Count a new weight against the ``weight_allowance`` in force, if any."""
+        allowance = _weight_allowance.get()
+        if allowance is None:
+            return
+        n_bytes = math.prod(shape) * np.dtype(self.dtype).itemsize
+        if n_bytes > allowance[0]:
+            raise WeightAllowanceError(
+                f"Layer {self.name!r}: weight {name!r} of shape {shape} needs {n_bytes} bytes, "
+                f"more than the {allowance[0]} bytes left of {allowance[1]}.")
+        allowance[0] -= n_bytes
 
     def bind(self, value_views, grad_views):
         """Point this layer's weights and gradients at views of a shared ParameterBuffer."""
@@ -211,3 +248,15 @@ class Layer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _float_dtype(dtype, layer):
+    """The name of ``dtype``, a NumPy floating-point type (``"float32"``, ``np.float64``...)."""
+    try:
+        name = np.dtype(dtype).name
+    except (TypeError, ValueError):  # not a type NumPy knows
+        name = None
+    if name is None or np.dtype(name).kind != "f":
+        raise ValueError(f"{layer} dtype must be a floating-point type such as 'float32' or "
+                         f"'float64', got {dtype!r}.")
+    return name

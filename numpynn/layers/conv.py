@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import constraints, initializers, regularizers
+from numpynn.layers import layer_arguments
 from numpynn.layers.conv_base import BaseConv
 
 
@@ -50,7 +51,7 @@ class Conv(BaseConv):
                          bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
                          activity_regularizer=activity_regularizer, allow_causal=rank == 1,
                          **kwargs)
-        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+        if not layer_arguments.is_whole(filters) or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         if groups != 1:
             raise NotImplementedError(f"groups={groups!r}: grouped convolutions are not "

@@ -3,7 +3,7 @@ run forward."""
 import numpy as np
 
 from numpynn import constraints, initializers, regularizers
-from numpynn.layers import conv_utils
+from numpynn.layers import conv_utils, layer_arguments
 from numpynn.layers.conv_base import BaseConv
 
 
@@ -53,7 +53,7 @@ class Conv2DTranspose(BaseConv):
                          activation, use_bias, bias_initializer,
                          bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
                          activity_regularizer=activity_regularizer, **kwargs)
-        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+        if not layer_arguments.is_whole(filters) or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         self.filters = int(filters)
         self.kernel_initializer = initializers.get(kernel_initializer)

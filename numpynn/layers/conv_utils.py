@@ -19,10 +19,13 @@ PADDINGS = ("valid", "same", "causal")
 
 def normalize_tuple(value, rank, name, allow_zero=False):
     """``value`` (an int or ``rank`` ints) as a tuple of ``rank`` positive ints."""
-    values = (value,) * rank if isinstance(value, (int, np.integer)) else tuple(value)
+    def is_int(v):
+        return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+    values = ((value,) * rank if is_int(value)
+              else tuple(value) if isinstance(value, (tuple, list)) else ())
     smallest = 0 if allow_zero else 1
-    if (len(values) != rank or not all(isinstance(v, (int, np.integer)) for v in values)
-            or min(values) < smallest):
+    if len(values) != rank or not all(is_int(v) for v in values) or min(values) < smallest:
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"`{name}` must be a {kind} integer or a tuple of {rank} {kind} "
                          f"integers, got {name}={value!r}.")

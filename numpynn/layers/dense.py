@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import activations, blas, constraints, initializers, regularizers
+from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 
 #: Up to this batch size a 2-D batch's products are formed transposed, as (units, batch)
@@ -46,7 +47,7 @@ class Dense(Layer):
                  kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if int(units) != units or units < 1:
+        if not layer_arguments.is_whole(units) or units < 1:
             raise ValueError(f"Dense units must be a positive integer, got {units!r}.")
         self.units = int(units)
         self.activation = activations.get(activation)

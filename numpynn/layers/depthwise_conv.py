@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import constraints, initializers, regularizers
+from numpynn.layers import layer_arguments
 from numpynn.layers.conv_base import BaseConv
 
 
@@ -50,8 +51,7 @@ class DepthwiseConv2D(BaseConv):
                          bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
                          activity_regularizer=activity_regularizer, strided_dilation=True,
                          **kwargs)
-        if (isinstance(depth_multiplier, bool) or int(depth_multiplier) != depth_multiplier
-                or depth_multiplier < 1):
+        if not layer_arguments.is_whole(depth_multiplier) or depth_multiplier < 1:
             raise ValueError(f"`depth_multiplier` must be a positive integer, got "
                              f"depth_multiplier={depth_multiplier!r}.")
         self.depth_multiplier = int(depth_multiplier)

@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import backend
+from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 
 
@@ -19,11 +20,18 @@ class Dropout(Layer):
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout rate must be in [0, 1), got {rate}.")
+        if not layer_arguments.is_number(rate) or not 0 <= rate < 1:
+            raise ValueError(f"Dropout rate must be in [0, 1), got {rate!r}.")
+        if noise_shape is not None and (not isinstance(noise_shape, (tuple, list)) or not all(
+                d is None or layer_arguments.is_whole(d) and d >= 1 for d in noise_shape)):
+            raise ValueError("Dropout noise_shape must be None or a tuple of positive ints and "
+                             f"Nones (the input's size), got {noise_shape!r}.")
+        if seed is not None and not (layer_arguments.is_whole(seed) and seed >= 0):
+            raise ValueError(f"Dropout seed must be None or an integer >= 0, got {seed!r}.")
         self.rate = float(rate)
-        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
+        self.noise_shape = None if noise_shape is None else tuple(
+            None if d is None else int(d) for d in noise_shape)
+        self.seed = None if seed is None else int(seed)
         self.reset_rng()
 
     def reset_rng(self):

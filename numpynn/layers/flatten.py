@@ -1,5 +1,5 @@
 """``Flatten``: (batch, d1, d2, ...) -> (batch, d1 * d2 * ...), e.g. 28x28 images to 784-vectors."""
-import numpy as np
+import math
 
 from numpynn.layers.base import Layer
 
@@ -16,7 +16,7 @@ class Flatten(Layer):
     def compute_output_shape(self, input_shape):
         if any(d is None for d in input_shape[1:]):
             return (input_shape[0], None)
-        return (input_shape[0], int(np.prod(input_shape[1:])))
+        return (input_shape[0], math.prod(input_shape[1:]))  # Python ints: no overflow
 
     def forward(self, x, training=False):
         self._shape = x.shape

@@ -1,5 +1,22 @@
 """``Input`` / ``InputLayer``: declares the shape of one sample at the start of a model."""
+from numbers import Integral
+
 from numpynn.layers.base import Layer
+
+
+def sample_shape(shape):
+    """One sample's shape (no batch axis) as a tuple of ints >= 0 and Nones (sizes that
+    vary), as Keras accepts it; an int ``n`` means ``(n,)``."""
+    def is_size(d):
+        return d is None or isinstance(d, Integral) and not isinstance(d, bool) and d >= 0
+
+    if isinstance(shape, Integral) and not isinstance(shape, bool):
+        shape = (shape,)
+    if isinstance(shape, (str, bytes, dict)) or not hasattr(shape, "__iter__") or not all(
+            is_size(d) for d in shape):
+        raise ValueError("An input shape is a tuple of integers >= 0 (None for a size that "
+                         f"varies) without the batch axis, e.g. (28, 28, 1); got {shape!r}.")
+    return tuple(None if d is None else int(d) for d in shape)
 
 
 class InputLayer(Layer):
@@ -14,7 +31,7 @@ class InputLayer(Layer):
         shape = kwargs.pop("input_shape", shape)
         if shape is None:
             raise ValueError("InputLayer needs shape=, e.g. Input(shape=(784,)).")
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        shape = sample_shape(shape)
         super().__init__(name=name, dtype=dtype, input_shape=shape, **kwargs)
         self.shape = shape
         self.batch_size = batch_size

@@ -1,6 +1,17 @@
-"""Checks of the arguments that the spatial layers share: tuples of sizes, padding modes and
+"""Checks of the arguments that layers share: numbers, tuples of sizes, padding modes and
 the data format, normalised as Keras stores them in ``get_config()``."""
-from numbers import Integral
+import math
+from numbers import Integral, Real
+
+
+def is_number(value):
+    """Whether ``value`` is a real number (an int or a float; a bool is not a number here)."""
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def is_whole(value):
+    """Whether ``value`` is a finite number without a fractional part (3, or 3.0)."""
+    return is_number(value) and math.isfinite(value) and value == int(value)
 
 
 def int_tuple(value, rank, name, layer, minimum=1):

@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import constraints, initializers, regularizers
+from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 
 
@@ -57,12 +58,14 @@ class BatchNormalization(Layer):
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(axis, bool) or int(axis) != axis:
+        if not layer_arguments.is_whole(axis):
             raise TypeError(f"BatchNormalization axis must be an integer, got {axis!r}.")
-        if not 0 <= momentum <= 1:
-            raise ValueError(f"BatchNormalization momentum must be in [0, 1], got {momentum}.")
-        if not epsilon > 0:
-            raise ValueError(f"BatchNormalization epsilon must be positive, got {epsilon}.")
+        if not layer_arguments.is_number(momentum) or not 0 <= momentum <= 1:
+            raise ValueError(f"BatchNormalization momentum must be a number in [0, 1], got "
+                             f"{momentum!r}.")
+        if not layer_arguments.is_number(epsilon) or not epsilon > 0:
+            raise ValueError(f"BatchNormalization epsilon must be a positive number, got "
+                             f"{epsilon!r}.")
         self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)

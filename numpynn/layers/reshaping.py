@@ -1,4 +1,5 @@
 """Layers that only move entries: ``Reshape``, ``Permute`` and ``RepeatVector``."""
+import math
 from numbers import Integral
 
 import numpy as np
@@ -35,8 +36,8 @@ class Reshape(Layer):
 
     def _resolved(self, sample_shape):
         """``target_shape`` with its -1 worked out for samples of ``sample_shape``."""
-        size = int(np.prod(sample_shape))
-        known = int(np.prod([d for d in self.target_shape if d != -1]))
+        size = math.prod(sample_shape)  # Python ints: no overflow
+        known = math.prod(d for d in self.target_shape if d != -1)
         fits = size % known == 0 if -1 in self.target_shape else size == known
         if not fits:
             raise ValueError(f"Reshape {self.name!r} cannot reshape samples of shape "

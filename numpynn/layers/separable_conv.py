@@ -2,6 +2,7 @@
 import numpy as np
 
 from numpynn import constraints, initializers, regularizers
+from numpynn.layers import layer_arguments
 from numpynn.layers.depthwise_conv import DepthwiseConv2D
 
 
@@ -45,7 +46,7 @@ class SeparableConv2D(DepthwiseConv2D):
                          activity_regularizer=activity_regularizer,
                          depthwise_constraint=depthwise_constraint,
                          bias_constraint=bias_constraint, **kwargs)
-        if isinstance(filters, bool) or int(filters) != filters or filters < 1:
+        if not layer_arguments.is_whole(filters) or filters < 1:
             raise ValueError(f"`filters` must be a positive integer, got filters={filters!r}.")
         self.filters = int(filters)
         self.pointwise_initializer = initializers.get(pointwise_initializer)

@@ -6,6 +6,8 @@ With probabilities p, Keras first renormalises them, q = p / sum(p), and clips q
 [eps, 1 - eps] gets a zero gradient. Through the renormalisation,
 dL/dp_k = (g_k - sum_j g_j q_j) / sum(p) with g = dL/dq.
 """
+import numbers
+
 import numpy as np
 
 from numpynn import backend
@@ -173,6 +175,10 @@ class SparseCategoricalCrossentropy(Loss):
             raise ValueError(f"{type(self).__name__} supports only axis=-1 (the classes last), "
                              f"got axis={axis}; move the class axis last with np.moveaxis.")
         self.from_logits = bool(from_logits)
+        if ignore_class is not None and (isinstance(ignore_class, bool)
+                                         or not isinstance(ignore_class, numbers.Integral)):
+            raise ValueError(f"{type(self).__name__} ignore_class must be None or an integer "
+                             f"label, got {ignore_class!r}.")
         self.ignore_class = None if ignore_class is None else int(ignore_class)
 
     def _labels(self, y_true, y_pred):

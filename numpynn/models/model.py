@@ -18,6 +18,7 @@ import numpy as np
 from numpynn import backend, losses, metrics as metrics_module, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.layers import fusion
+from numpynn.layers.input_layer import sample_shape
 from numpynn.models import data
 from numpynn.models.penalties import Penalties
 from numpynn.models.running_metrics import RunningMetrics
@@ -65,6 +66,7 @@ class Model:
             raise ValueError(f"Model {self.name!r} does not know its input shape yet: give "
                              "the first layer input_shape=..., start with Input(shape=...), or "
                              "call fit/predict with data.")
+        self.input_shape = (None,) + sample_shape(self.input_shape[1:])
         if not self.layers:
             raise ValueError(f"Model {self.name!r} has no layers.")
         dtypes = {layer.dtype for layer in self.layers}

@@ -1,7 +1,7 @@
 """``Sequential``: a plain stack of layers, each feeding the next."""
 from numpynn import layers as layers_module
 from numpynn.layers.base import Layer
-from numpynn.layers.input_layer import InputLayer
+from numpynn.layers.input_layer import InputLayer, sample_shape
 from numpynn.models.model import Model
 
 
@@ -52,7 +52,10 @@ class Sequential(Model):
     def from_config(cls, config, custom_objects=None):
         model = cls(name=config.get("name"))
         if config.get("input_shape") is not None:
-            model.input_shape = (None,) + tuple(config["input_shape"])
+            model.input_shape = (None,) + sample_shape(config["input_shape"])
+        if not isinstance(config.get("layers"), list):
+            raise ValueError("A Sequential config holds its layers as a list under 'layers', "
+                             f"got {config.get('layers')!r:.80}.")
         for spec in config["layers"]:
             model.add(layers_module.deserialize(spec, custom_objects))
         return model

@@ -37,7 +37,8 @@ def serialize(optimizer):
 def deserialize(config, custom_objects=None):
     """An optimizer from ``serialize``'s output; a learning-rate schedule inside it is
     rebuilt too."""
-    if isinstance(config, dict) and "class_name" in config:
+    if (isinstance(config, dict) and "class_name" in config
+            and isinstance(config.get("config", {}), dict)):
         cls = registry.lookup(config["class_name"], "optimizer", ALL, custom_objects)
         return cls.from_config(config.get("config", {}), custom_objects)
     return registry.deserialize(config, "optimizer", ALL, custom_objects)

@@ -23,6 +23,9 @@ JSON_LIMIT = 16 * 2**20
 #: Largest ``.npy`` header accepted (NumPy itself writes a few hundred bytes).
 NPY_HEADER_LIMIT = 2**16
 MAX_MEMBERS = 10_000
+#: Deflate expands its data at most about 1032 times: the most bytes of weights a loader
+#: accepts per byte of the weights member (numpynn stores arrays uncompressed, 1 to 1).
+MAX_INFLATION = 1032
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9_.\-]*(/[A-Za-z0-9_\-][A-Za-z0-9_.\-]*)*")
 
 
@@ -69,6 +72,8 @@ class SafeZip:
         if isinstance(source, (bytes, bytearray)):
             source = io.BytesIO(source)
         try:
+            size = source.seek(0, io.SEEK_END)
+            source.seek(0)
             self.zip = zipfile.ZipFile(source)
             infos = self.zip.infolist()
         except Exception as err:  # any parser failure means: not a (valid) zip
@@ -84,6 +89,9 @@ class SafeZip:
                                      "(absolute path, '..', or unusual characters).")
             if name in self.infos:
                 raise ModelFileError(f"{what} contains the member {name!r} twice.")
+            if info.compress_size > size:
+                raise ModelFileError(f"{what}: member {name!r} declares {info.compress_size} "
+                                     f"compressed bytes, more than the archive's {size}.")
             self.infos[name] = info
 
     def __contains__(self, name):
@@ -92,12 +100,20 @@ class SafeZip:
     def names(self):
         return list(self.infos)
 
-    def read(self, name, limit):
-        """The bytes of member ``name``, refusing a declared size over ``limit`` bytes."""
+    def _info(self, name):
         info = self.infos.get(name)
         if info is None:
             raise ModelFileError(f"{self.what} has no member {name!r} (members: "
                                  f"{', '.join(self.infos) or 'none'}).")
+        return info
+
+    def compressed_size(self, name):
+        """The bytes member ``name`` takes in the archive (no more than the archive's)."""
+        return self._info(name).compress_size
+
+    def read(self, name, limit):
+        """The bytes of member ``name``, refusing a declared size over ``limit`` bytes."""
+        info = self._info(name)
         if info.file_size > limit:
             raise ModelFileError(f"{self.what}: member {name!r} declares {info.file_size} bytes "
                                  f"uncompressed, more than the {limit} expected.")

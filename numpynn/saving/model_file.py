@@ -4,6 +4,7 @@ import math
 import os
 
 from numpynn import backend
+from numpynn.layers.base import WeightAllowanceError, weight_allowance
 from numpynn.registry import UnknownObjectError
 from numpynn.saving import archive, config, layout, training_state
 from numpynn.saving.atomic import atomic_write
@@ -100,14 +101,25 @@ def _read_weights(source, model, what, whole_file):
 
 def _build_model(source, custom_objects, what):
     """The model described by ``config.json``, built, without disturbing the global
-    generator (building draws initial weights that the stored ones then replace)."""
+    generator (building draws initial weights that the stored ones then replace). Its
+    weights may take no more memory than ``MAX_INFLATION`` times the bytes of
+    ``weights.npz``: a config cannot make the loader allocate what the file cannot hold."""
     spec = source.read_json(layout.CONFIG)
+    stored = source.compressed_size(layout.WEIGHTS)
+    weight_bytes = archive.MAX_INFLATION * stored
     state = backend.rng().bit_generator.state
     try:
-        model = config.model_from_config(spec, custom_objects)
-        model.build()
+        with weight_allowance(weight_bytes, f"the {weight_bytes} allowed for the "
+                                            f"{stored} bytes of the file's {layout.WEIGHTS}"):
+            model = config.model_from_config(spec, custom_objects)
+            model.build()
     except UnknownObjectError as err:
         raise UnknownObjectInFileError(str(err)) from err
+    except WeightAllowanceError as err:
+        # config.json or weights.npz is damaged; a damaged weights.npz says so itself here
+        archive.SafeZip(source.read(layout.WEIGHTS, weight_bytes), f"{what} ({layout.WEIGHTS})")
+        raise ModelFileError(f"{what}: config.json describes more weights than "
+                             f"{layout.WEIGHTS} can hold; one of them is damaged ({err}).") from err
     except Exception as err:  # whatever a bad config makes a constructor or build() raise
         raise ModelFileError(f"{what}: config.json does not describe a model numpynn can "
                              f"build ({type(err).__name__}: {err}).") from err
