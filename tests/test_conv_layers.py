@@ -269,3 +269,23 @@ def test_a_training_step_allocates_nothing_big():
     cols_bytes = model.layers[0]._cols.nbytes  # (128 * 8 * 8, 3 * 3 * 1) float32
     assert cols_bytes == 128 * 64 * 9 * 4
     assert peak < cols_bytes / 3, (peak, cols_bytes)
+
+
+def test_the_kernel_gradient_image_by_image_equals_the_single_product(monkeypatch):
+    """A small kernel over many output pixels takes the per-image products (conv.PER_IMAGE_ROWS):
+    the same gradient as the single product, and right by finite differences."""
+    from numpynn.layers import conv as conv_module
+    x = np.random.default_rng(4).normal(size=(4, 16, 16, 1))
+    layer = layers.Conv2D(2, 3, dtype="float64")
+    layer(x)
+    assert len(x) * 14 * 14 >= conv_module.PER_IMAGE_ROWS * 3 * 3 * 2  # the per-image path
+    grad = np.random.default_rng(5).normal(size=(4, 14, 14, 2))
+    layer.forward(x)
+    layer.backward(grad.copy())
+    per_image = layer.grads["kernel"].copy()
+    monkeypatch.setattr(conv_module, "PER_IMAGE_ROWS", 10**9)
+    layer.backward(grad.copy())
+    np.testing.assert_allclose(per_image, layer.grads["kernel"], rtol=1e-12)
+    monkeypatch.undo()
+    result = gradient_check(layers.Conv2D(2, 3), x)
+    assert result.passed, repr(result)

@@ -6,6 +6,13 @@ from numpynn.layers import layer_arguments
 from numpynn.layers.conv_base import BaseConv
 
 
+#: ``Conv`` forms dL/dkernel image by image when the batch has this many times more rows
+#: (output pixels) than the kernel has entries: 86,528 rows against 288 for the first layer
+#: of the Fashion-MNIST convnet at batch 128 (per image), 15,488 against 18,432 for its
+#: second (one product)
+PER_IMAGE_ROWS = 32
+
+
 class Conv(BaseConv):
     """Convolution over 1 or 2 spatial axes (channels_last): a sliding dot product.
 
@@ -85,12 +92,28 @@ class Conv(BaseConv):
     def backward(self, grad_out):
         grad_z = self._grad_z(grad_out)
         kernel = self.params["kernel"].reshape(-1, self.filters)
-        np.matmul(self._cols.T, grad_z, out=self.grads["kernel"].reshape(kernel.shape))
+        self._kernel_gradient(grad_z, self.grads["kernel"].reshape(kernel.shape))
         if not self.input_grad_needed:
             return None
         grad_cols = self._buffer("grad_cols", self._cols.shape, grad_z.dtype)
         np.matmul(grad_z, kernel.T, out=grad_cols)
         return self._input_grad(grad_cols, self._x_shape)
+
+    def _kernel_gradient(self, grad_z, out):
+        """dL/dkernel = cols^T g into ``out`` (kh kw C, F).
+
+        A small kernel over many rows (the first layer of an image model: 9 x 32 weights,
+        128 x 26 x 26 rows) makes one long, thin product, which OpenBLAS runs on one core at a
+        few GFLOP/s; as one product per image, summed, it is the same sum in 4-14x less time
+        (``PER_IMAGE_ROWS``)."""
+        cols = self._cols
+        images = self._window_state[0][0]
+        if len(cols) < PER_IMAGE_ROWS * out.size or images < 2:
+            np.matmul(cols.T, grad_z, out=out)
+            return
+        per_image = np.matmul(cols.reshape(images, -1, cols.shape[1]).transpose(0, 2, 1),
+                              grad_z.reshape(images, -1, self.filters))
+        np.sum(per_image, axis=0, out=out)
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
