@@ -24,8 +24,9 @@ class _ClippedAdjustment(RandomImageLayer):
         self.value_range = _value_range(value_range, type(self).__name__)
 
     def _clip(self, values):
-        self._inside = (values > self.value_range[0]) & (values < self.value_range[1])
-        return np.clip(values, *self.value_range)
+        """``values`` clipped to the value range, and where they were inside it."""
+        inside = (values > self.value_range[0]) & (values < self.value_range[1])
+        return np.clip(values, *self.value_range), inside
 
     def get_config(self):
         return {**super().get_config(), "factor": list(self.factor),
@@ -51,21 +52,23 @@ class RandomContrast(_ClippedAdjustment):
         self.factor = factor_range(pair, "factor", "RandomContrast", bounds=(0.0, 1.0))
 
     def forward_batch(self, images, training):
-        self._contrast = None
         if not training:
+            self._state = None
             return images
         lower, upper = self.factor
-        self._contrast = self._uniform(1 - lower, 1 + upper, len(images)).astype(
+        contrast = self._uniform(1 - lower, 1 + upper, len(images)).astype(
             images.dtype).reshape(-1, 1, 1, 1)
         mean = images.mean(axis=(1, 2), keepdims=True)
-        return self._clip((images - mean) * self._contrast + mean)
+        out, inside = self._clip((images - mean) * contrast + mean)
+        self._state = contrast, inside
+        return out
 
     def backward_batch(self, grad):
-        if self._contrast is None:
+        if self._state is None:
             return grad
-        grad = grad * self._inside
-        c = self._contrast
-        return c * grad + (1 - c) * grad.mean(axis=(1, 2), keepdims=True)
+        contrast, inside = self._state
+        grad = grad * inside
+        return contrast * grad + (1 - contrast) * grad.mean(axis=(1, 2), keepdims=True)
 
 
 class RandomBrightness(_ClippedAdjustment):
@@ -85,12 +88,14 @@ class RandomBrightness(_ClippedAdjustment):
         self.factor = factor_range(factor, "factor", "RandomBrightness")
 
     def forward_batch(self, images, training):
-        self._inside = None
         if not training:
+            self._inside = None
             return images
         low, high = self.value_range
         delta = self._uniform(*self.factor, len(images)) * (high - low)
-        return self._clip(images + delta.astype(images.dtype).reshape(-1, 1, 1, 1))
+        out, inside = self._clip(images + delta.astype(images.dtype).reshape(-1, 1, 1, 1))
+        self._inside = inside
+        return out
 
     def backward_batch(self, grad):
         return grad if self._inside is None else grad * self._inside
@@ -116,12 +121,13 @@ class Grayscale(ImageLayer):
         self.num_output_channels = num_output_channels
 
     def forward_batch(self, images, training):
-        self._channels = images.shape[-1]
-        if self._channels not in (1, 3):
+        channels = images.shape[-1]
+        if channels not in (1, 3):
             raise ValueError(f"Grayscale expects 1 (gray) or 3 (RGB) channels, got images of "
                              f"shape {images.shape}; drop an alpha channel with x[..., :3].")
-        gray = images if self._channels == 1 else images @ np.asarray(
+        gray = images if channels == 1 else images @ np.asarray(
             LUMA_WEIGHTS, dtype=images.dtype)[:, None]
+        self._channels = channels
         return np.repeat(gray, self.num_output_channels, axis=-1)
 
     def backward_batch(self, grad):

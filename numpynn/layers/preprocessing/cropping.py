@@ -27,22 +27,22 @@ class CenterCrop(ImageLayer):
         self.height, self.width = check_size(height, width, "CenterCrop")
 
     def forward_batch(self, images, training):
-        self._resize = None
-        self._in_shape = images.shape
-        if _fits(images, self.height, self.width):
-            self._top = (images.shape[1] - self.height) // 2
-            self._left = (images.shape[2] - self.width) // 2
-            return images[:, self._top:self._top + self.height,
-                          self._left:self._left + self.width]
-        self._resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
-                                         crop_to_aspect_ratio=True)
-        return self._resize.apply(images).astype(images.dtype, copy=False)
+        if not _fits(images, self.height, self.width):
+            resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
+                                       crop_to_aspect_ratio=True)
+            self._state = resize
+            return resize.apply(images).astype(images.dtype, copy=False)
+        top = (images.shape[1] - self.height) // 2
+        left = (images.shape[2] - self.width) // 2
+        self._state = (images.shape, top, left)
+        return images[:, top:top + self.height, left:left + self.width]
 
     def backward_batch(self, grad):
-        if self._resize is not None:
-            return self._resize.backward(grad)
-        full = np.zeros(self._in_shape, dtype=grad.dtype)
-        full[:, self._top:self._top + self.height, self._left:self._left + self.width] = grad
+        if isinstance(self._state, resize_ops.Resize):
+            return self._state.backward(grad)
+        shape, top, left = self._state
+        full = np.zeros(shape, dtype=grad.dtype)
+        full[:, top:top + self.height, left:left + self.width] = grad
         return full
 
     def compute_output_shape(self, input_shape):
@@ -70,25 +70,27 @@ class RandomCrop(RandomImageLayer):
         self.height, self.width = check_size(height, width, "RandomCrop")
 
     def forward_batch(self, images, training):
-        self._in_shape = images.shape
         if not (training and _fits(images, self.height, self.width)):
-            self._resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
-                                             crop_to_aspect_ratio=True)
-            return self._resize.apply(images).astype(images.dtype, copy=False)
-        self._resize = None
+            resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
+                                       crop_to_aspect_ratio=True)
+            self._state = resize
+            return resize.apply(images).astype(images.dtype, copy=False)
         batch, height, width = images.shape[:3]
         generator = self._generator()
-        self._top = generator.integers(0, height - self.height + 1, batch)
-        self._left = generator.integers(0, width - self.width + 1, batch)
-        self._rows = (self._top[:, None] + np.arange(self.height))[:, :, None]
-        self._cols = (self._left[:, None] + np.arange(self.width))[:, None, :]
-        return images[np.arange(batch)[:, None, None], self._rows, self._cols]
+        top = generator.integers(0, height - self.height + 1, batch)
+        left = generator.integers(0, width - self.width + 1, batch)
+        window = (np.arange(batch)[:, None, None],
+                  (top[:, None] + np.arange(self.height))[:, :, None],
+                  (left[:, None] + np.arange(self.width))[:, None, :])
+        self._state = (images.shape, window)
+        return images[window]
 
     def backward_batch(self, grad):
-        if self._resize is not None:
-            return self._resize.backward(grad)
-        full = np.zeros(self._in_shape, dtype=grad.dtype)
-        full[np.arange(len(grad))[:, None, None], self._rows, self._cols] = grad
+        if isinstance(self._state, resize_ops.Resize):
+            return self._state.backward(grad)
+        shape, window = self._state
+        full = np.zeros(shape, dtype=grad.dtype)
+        full[window] = grad
         return full
 
     def compute_output_shape(self, input_shape):

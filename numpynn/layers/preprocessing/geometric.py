@@ -30,14 +30,15 @@ class AffineImageLayer(RandomImageLayer):
         self.fill_value = float(fill_value)
 
     def forward_batch(self, images, training):
-        self._warp = None
         if not training:
+            self._warp = None
             return images
         batch, height, width = images.shape[:3]
         transforms = affine_sampler.to_transforms(self.matrices(batch, height, width))
-        self._warp = affine_sampler.Warp(images.shape, transforms, self.interpolation,
-                                         self.fill_mode, self.fill_value)
-        return self._warp.apply(images)
+        warp = affine_sampler.Warp(images.shape, transforms, self.interpolation,
+                                   self.fill_mode, self.fill_value)
+        self._warp = warp
+        return warp.apply(images)
 
     def backward_batch(self, grad):
         return grad if self._warp is None else self._warp.backward(grad)

@@ -17,6 +17,8 @@ class ImageLayer(Layer):
 
     A subclass writes ``forward_batch(images, training)`` and ``backward_batch(grad)`` for
     4-D arrays; ``forward``/``backward`` add and remove the batch axis of a single image.
+    ``forward_batch`` computes from local values and keeps what ``backward_batch`` needs
+    only at its end, so threads of a parallel ``Dataset.map`` may call one layer at once.
     """
 
     def __init__(self, data_format=None, **kwargs):
@@ -24,13 +26,14 @@ class ImageLayer(Layer):
         self.data_format = layer_arguments.data_format(data_format, type(self).__name__)
 
     def forward(self, x, training=False):
-        self._single = x.ndim == 3
         if x.ndim not in (3, 4):
             raise ValueError(f"{type(self).__name__} expects images of shape (batch, height, "
                              f"width, channels) or (height, width, channels), got an input of "
                              f"shape {x.shape}.")
-        out = self.forward_batch(x[None] if self._single else x, training)
-        return out[0] if self._single else out
+        single = x.ndim == 3
+        out = self.forward_batch(x[None] if single else x, training)
+        self._single = single
+        return out[0] if single else out
 
     def backward(self, grad_out):
         grad = self.backward_batch(grad_out[None] if self._single else grad_out)

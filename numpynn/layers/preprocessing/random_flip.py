@@ -26,23 +26,21 @@ class RandomFlip(RandomImageLayer):
         self.mode = mode
 
     def forward_batch(self, images, training):
-        self._flipped = None
-        if not training:
-            return images
-        self._flipped = self._generator().uniform(size=len(images)) <= 0.5
-        return self._flip(images)
+        flipped = self._generator().uniform(size=len(images)) <= 0.5 if training else None
+        self._flipped = flipped
+        return images if flipped is None else self._flip(images, flipped)
 
     def backward_batch(self, grad):
-        return grad if self._flipped is None else self._flip(grad)
+        return grad if self._flipped is None else self._flip(grad, self._flipped)
 
-    def _flip(self, images):
+    def _flip(self, images, flipped):
         out = images.copy()
-        chosen = out[self._flipped]
+        chosen = out[flipped]
         if self.mode != VERTICAL:
             chosen = chosen[:, :, ::-1]
         if self.mode != HORIZONTAL:
             chosen = chosen[:, ::-1]
-        out[self._flipped] = chosen
+        out[flipped] = chosen
         return out
 
     def get_config(self):

@@ -28,8 +28,9 @@ class Rescaling(Layer):
         self.scale, self.offset = scale, offset
 
     def forward(self, x, training=False):
-        self._scale = np.asarray(self.scale, dtype=x.dtype)
-        return x * self._scale + np.asarray(self.offset, dtype=x.dtype)
+        scale = np.asarray(self.scale, dtype=x.dtype)
+        self._scale = scale
+        return x * scale + np.asarray(self.offset, dtype=x.dtype)
 
     def backward(self, grad_out):
         return grad_out * self._scale

@@ -181,3 +181,19 @@ class Resize:
         full = np.zeros(grad.shape[:-3] + self.in_size + grad.shape[-1:], dtype=grad.dtype)
         full[..., top:top + height, left:left + width, :] = grad
         return full
+
+
+def resize_with_pad(images, size, interpolation="bilinear"):
+    """``tf.image.resize_with_pad``: resize (..., height, width, channels) ``images`` to fit
+    inside ``size`` with their aspect ratio, then pad with zeros (centred) to ``size``; what
+    Keras' ``image_dataset_from_directory(pad_to_aspect_ratio=True)`` does."""
+    height, width = images.shape[-3:-1]
+    target_height, target_width = size
+    ratio = max(np.float32(width) / np.float32(target_width),
+                np.float32(height) / np.float32(target_height))
+    fitted = (np.float32(height) / ratio, np.float32(width) / ratio)
+    resized = resize(images, tuple(int(np.floor(f)) for f in fitted), interpolation)
+    top, left = (max(0, int(np.floor((t - f) / 2))) for t, f in zip(size, fitted))
+    out = np.zeros(images.shape[:-3] + tuple(size) + images.shape[-1:], dtype=resized.dtype)
+    out[..., top:top + resized.shape[-3], left:left + resized.shape[-2], :] = resized
+    return out

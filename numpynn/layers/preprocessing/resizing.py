@@ -56,10 +56,11 @@ class Resizing(ImageLayer):
         self.fill_mode, self.fill_value = fill_mode, float(fill_value)
 
     def forward_batch(self, images, training):
-        self._resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
-                                         self.interpolation, self.crop_to_aspect_ratio,
-                                         self.pad_to_aspect_ratio, self.fill_value)
-        return self._resize.apply(images).astype(images.dtype, copy=False)
+        resize = resize_ops.Resize(images.shape[1:3], (self.height, self.width),
+                                   self.interpolation, self.crop_to_aspect_ratio,
+                                   self.pad_to_aspect_ratio, self.fill_value)
+        self._resize = resize
+        return resize.apply(images).astype(images.dtype, copy=False)
 
     def backward_batch(self, grad):
         return self._resize.backward(grad)
