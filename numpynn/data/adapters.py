@@ -104,9 +104,17 @@ class DataAdapter:
         pass
 
 
+def _inputs(part):
+    """A list of arrays is several inputs (a tuple), as in Keras; another list is one array."""
+    if isinstance(part, list) and part and all(isinstance(a, np.ndarray) for a in part):
+        return tuple(part)
+    return part
+
+
 class ArrayDataAdapter(DataAdapter):
-    """Batches sliced from arrays ``x`` (an array, or a tuple/dict of arrays), ``y`` and
-    ``sample_weight``; with ``shuffle``, in a new random order each pass."""
+    """Batches sliced from arrays ``x`` (an array, or a list/tuple/dict of arrays for several
+    inputs), ``y`` and ``sample_weight``; with ``shuffle``, in a new random order each
+    pass."""
 
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps=None,
                  shuffle=False, class_weight=None):
@@ -116,7 +124,7 @@ class ArrayDataAdapter(DataAdapter):
             if y is None:
                 raise ValueError("class_weight needs the targets y.")
             sample_weight = class_weight_to_sample_weights(y, class_weight)
-        self._arrays = tuple(None if part is None else structure.as_arrays(part)
+        self._arrays = tuple(None if part is None else structure.as_arrays(_inputs(part))
                              for part in (x, y, sample_weight))
         self._n = check_parts(self._arrays, "x, y and sample_weight")
         if batch_size is None:
