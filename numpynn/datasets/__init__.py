@@ -2,7 +2,8 @@
 
 Image data sets (IDX files, downloaded once into a cache): `mnist`,
 `fashion_mnist`; `export_image_folders` writes them as class folders of PNG files.
-Small tabular data sets from scikit-learn's bundled files (`pip install numpynn[data]`): `breast_cancer`, `diabetes`, `digits`, `iris`.
+Small tabular data sets from scikit-learn's bundled files (`pip install numpynn[data]`):
+`breast_cancer`, `diabetes`, `digits`, `iris`.
 """
 from numpynn.datasets import breast_cancer, diabetes, digits, fashion_mnist, iris, mnist
 from numpynn.datasets.errors import DatasetError
