@@ -147,7 +147,7 @@ class IterableDataAdapter(DataAdapter):
 
     def __init__(self, data, class_weight=None):
         self.data = data
-        self.restartable = iter(data) is not data
+        self.restartable = not hasattr(data, "__next__")  # an iterator is used up once
         kind = ("Dataset" if isinstance(data, Dataset)
                 else "iterable" if self.restartable else "generator")
         self._checker = BatchChecker(kind, class_weight)

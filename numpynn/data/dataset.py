@@ -11,6 +11,7 @@ Sizes: ``len(ds)`` and ``ds.cardinality()`` as in tf.data, with ``INFINITE_CARDI
 (-1) after ``repeat()`` and ``UNKNOWN_CARDINALITY`` (-2) where it cannot be known without
 iterating (after ``unbatch``).
 """
+import itertools
 import math
 import os
 
@@ -25,6 +26,7 @@ UNKNOWN_CARDINALITY = -2
 #: ``num_parallel_calls`` / ``buffer_size`` chosen by numpynn (tf.data.AUTOTUNE)
 AUTOTUNE = -1
 AUTOTUNE_PREFETCH = 4
+_END = object()  # what next(iterator, _END) returns at the end
 
 
 def _count(value, name, allow_all=False):
@@ -153,7 +155,7 @@ class Dataset:
         generator ``numpynn.utils.set_random_seed`` seeds) makes the orders repeatable."""
         buffer_size = _count(buffer_size, "buffer_size")
         base = int(backend.rng().integers(2**63)) if seed is None else int(seed)
-        epochs = iter(range(2**62))
+        epochs = itertools.count()
 
         def iterate():
             epoch = next(epochs) if reshuffle_each_iteration else 0
@@ -255,5 +257,3 @@ class Dataset:
                                                                         "buffer_size")
         return Dataset(lambda: read_ahead(self, size), self._cardinality)
 
-
-_END = object()

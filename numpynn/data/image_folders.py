@@ -108,7 +108,8 @@ def split(paths, labels, validation_split, subset, verbose=True):
 
 def _check_arguments(labels, label_mode, color_mode, image_size, interpolation,
                      validation_split, subset, shuffle, seed):
-    if labels not in ("inferred", None) and not isinstance(labels, (list, tuple, np.ndarray)):
+    if not (labels is None or isinstance(labels, (list, tuple)) or (
+            isinstance(labels, str) and labels == "inferred")):
         raise ValueError(f"labels must be 'inferred', None or a list of integer labels (one "
                          f"per file, in sorted path order), got {labels!r}.")
     if label_mode not in LABEL_MODES:

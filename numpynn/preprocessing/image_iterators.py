@@ -179,8 +179,7 @@ class DirectoryIterator(Iterator):
     def _samples(self, indices, rng):
         images = np.stack([img_to_array(load_img(
             self.filepaths[i], self.color_mode, self.target_size, self.interpolation,
-            self.keep_aspect_ratio), dtype=self.dtype) for i in indices]) if len(indices) else (
-            np.zeros((0,) + self.image_shape, self.dtype))
+            self.keep_aspect_ratio), dtype=self.dtype) for i in indices])
         images = self._augmented(images, rng, indices)
         labels = self.classes[indices]
         if self.class_mode == "input":
