@@ -5,8 +5,9 @@
                               keras.layers.Dense(128, activation="relu"),
                               keras.layers.Dense(10, activation="softmax")])
 """
-from numpynn import (activations, backend, callbacks, constraints, datasets, initializers,
-                     layers, losses, metrics, models, optimizers, regularizers, saving, utils)
+from numpynn import (activations, backend, callbacks, constraints, data, datasets,
+                     initializers, layers, losses, metrics, models, optimizers, preprocessing,
+                     regularizers, saving, utils)
 from numpynn.backend import clear_session
 from numpynn.layers import Input
 from numpynn.models import Model, Sequential

@@ -7,6 +7,7 @@ def test_public_names():
     assert set(datasets.__all__) == {
         "fashion_mnist", "mnist", "breast_cancer", "diabetes", "digits", "iris",
         "DatasetError", "join_parts", "train_test_split", "standardize", "read_idx", "write_idx",
+        "export_image_folders",
     }
     for name in datasets.__all__:
         assert getattr(datasets, name) is not None

@@ -39,6 +39,32 @@ LAYER_CASES = {
     "activation_sparsemax_axis_1": (lambda: layers.Activation(activations.Sparsemax(1)),
                                     (2, 4, 3)),
     "activation_glu_axis_1": (lambda: layers.Activation(activations.GLU(1)), (2, 4, 3)),
+    # image preprocessing, checked while training (their random choices fixed by the seed);
+    # inputs of about 0-255 (the brightness and contrast layers clip to that range)
+    "rescaling": (lambda: layers.Rescaling([0.5, -2.0, 3.0], offset=1.0), (2, 3, 4, 3)),
+    "resizing_bilinear": (lambda: layers.Resizing(5, 3), (2, 4, 6, 2)),
+    "resizing_bicubic_crop": (lambda: layers.Resizing(3, 3, "bicubic", crop_to_aspect_ratio=True),
+                              (2, 4, 6, 1)),
+    "resizing_area_pad": (lambda: layers.Resizing(2, 4, "area", pad_to_aspect_ratio=True),
+                          (2, 5, 4, 1)),
+    "center_crop": (lambda: layers.CenterCrop(3, 2), (2, 5, 5, 2)),
+    "center_crop_upscaled": (lambda: layers.CenterCrop(6, 4), (2, 4, 4, 1)),
+    "random_crop": (lambda: layers.RandomCrop(3, 4, seed=1), (3, 5, 6, 2)),
+    "random_flip": (lambda: layers.RandomFlip("horizontal", seed=2), (6, 3, 4, 2)),
+    "random_flip_both": (lambda: layers.RandomFlip(seed=3), (6, 3, 4, 1)),
+    "random_rotation_reflect": (lambda: layers.RandomRotation(0.2, seed=4), (2, 5, 6, 2)),
+    "random_rotation_constant_nearest": (lambda: layers.RandomRotation(
+        0.3, "constant", "nearest", seed=5, fill_value=0.5), (2, 5, 5, 1)),
+    "random_zoom_wrap": (lambda: layers.RandomZoom(0.3, (-0.2, 0.4), "wrap", seed=6),
+                         (2, 6, 5, 1)),
+    "random_translation_nearest": (lambda: layers.RandomTranslation(
+        0.3, 0.3, "nearest", seed=7), (2, 5, 6, 2)),
+    "random_contrast": (lambda: layers.RandomContrast(0.4, value_range=(-50, 50), seed=8),
+                        (3, 4, 5, 2)),
+    "random_brightness": (lambda: layers.RandomBrightness(0.1, value_range=(-2, 2), seed=9),
+                          (3, 4, 5, 2)),
+    "grayscale": (lambda: layers.Grayscale(), (2, 3, 4, 3)),
+    "grayscale_3_channels": (lambda: layers.Grayscale(3), (2, 3, 4, 3)),
 }
 # every activation by name (all of Keras'), and the ones with arguments configured
 ACTIVATIONS = sorted(n for n in activations.ALL

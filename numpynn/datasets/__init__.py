@@ -1,11 +1,13 @@
 """Data sets, Keras style: `(x_train, y_train), (x_test, y_test) = mnist.load_data()`.
 
 Image data sets (IDX files, downloaded once into a cache): `mnist`,
-`fashion_mnist`. Small tabular data sets from scikit-learn's bundled files
-(`pip install numpynn[data]`): `breast_cancer`, `diabetes`, `digits`, `iris`.
+`fashion_mnist`; `export_image_folders` writes them as class folders of PNG files.
+Small tabular data sets from scikit-learn's bundled files (`pip install numpynn[data]`):
+`breast_cancer`, `diabetes`, `digits`, `iris`.
 """
 from numpynn.datasets import breast_cancer, diabetes, digits, fashion_mnist, iris, mnist
 from numpynn.datasets.errors import DatasetError
+from numpynn.datasets.export_images import export_image_folders
 from numpynn.datasets.idx import read_idx, write_idx
 from numpynn.datasets.parts import join_parts
 from numpynn.datasets.preprocessing import standardize, train_test_split
@@ -15,6 +17,7 @@ __all__ = [
     "breast_cancer",
     "diabetes",
     "digits",
+    "export_image_folders",
     "fashion_mnist",
     "iris",
     "join_parts",

@@ -22,7 +22,10 @@ from numpynn.layers.normalization import BatchNormalization
 from numpynn.layers.pooling import (AveragePooling1D, AveragePooling2D, MaxPooling1D,
                                     MaxPooling2D)
 from numpynn.layers.prelu import PReLU
-from numpynn.layers.preprocessing import Normalization
+from numpynn.layers.preprocessing import (CenterCrop, Grayscale, Normalization,
+                                          RandomBrightness, RandomContrast, RandomCrop,
+                                          RandomFlip, RandomRotation, RandomTranslation,
+                                          RandomZoom, Rescaling, Resizing)
 from numpynn.layers.reshaping import Permute, RepeatVector, Reshape
 from numpynn.layers.separable_conv import SeparableConv2D
 from numpynn.layers.spatial_dropout import SpatialDropout2D
@@ -30,12 +33,13 @@ from numpynn.layers.zero_padding import ZeroPadding2D
 
 ALL = {cls.__name__: cls for cls in (
     Activation, ActivityRegularization, AlphaDropout, AveragePooling1D, AveragePooling2D,
-    BatchNormalization, Conv1D, Conv2D, Conv2DTranspose, Dense, DepthwiseConv2D, Dropout, ELU,
-    Embedding, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D,
-    GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Identity, InputLayer,
-    LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout, Normalization, Permute,
-    PReLU, ReLU, RepeatVector, Reshape, SeparableConv2D, Softmax, SpatialDropout2D,
-    ThresholdedReLU, ZeroPadding2D)}
+    BatchNormalization, CenterCrop, Conv1D, Conv2D, Conv2DTranspose, Dense, DepthwiseConv2D,
+    Dropout, ELU, Embedding, Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D,
+    GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, Grayscale, Identity,
+    InputLayer, LayerNormalization, LeakyReLU, MaxPooling1D, MaxPooling2D, Maxout,
+    Normalization, Permute, PReLU, RandomBrightness, RandomContrast, RandomCrop, RandomFlip,
+    RandomRotation, RandomTranslation, RandomZoom, ReLU, RepeatVector, Rescaling, Reshape,
+    Resizing, SeparableConv2D, Softmax, SpatialDropout2D, ThresholdedReLU, ZeroPadding2D)}
 
 # Keras' shorter names
 MaxPool1D, MaxPool2D = MaxPooling1D, MaxPooling2D
