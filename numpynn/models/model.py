@@ -381,7 +381,9 @@ class Model:
     # -- saving (see numpynn.saving) -------------------------------------------------------
     def save(self, filepath, overwrite=True):
         """Save architecture, weights, compile settings, optimizer and training state to one
-        file (atomically). Any name works; ``.keras`` or ``.npnn`` is advised."""
+        file (atomically), in numpynn's format (``.npnn`` advised). A name ending in
+        ``.keras`` writes a Keras 3 archive instead, which ``keras.models.load_model`` reads
+        (see docs/interop.md)."""
         from numpynn import saving
         saving.save_model(self, filepath, overwrite=overwrite)
 

@@ -61,7 +61,7 @@ class SafeZip:
 
     Args:
         source: a file name, a binary file object, or ``bytes``.
-        what: how error messages name the archive, e.g. ``"model file 'm.keras'"``.
+        what: how error messages name the archive, e.g. ``"model file 'm.npnn'"``.
     """
 
     def __init__(self, source, what):
@@ -92,12 +92,20 @@ class SafeZip:
     def names(self):
         return list(self.infos)
 
-    def read(self, name, limit):
-        """The bytes of member ``name``, refusing a declared size over ``limit`` bytes."""
+    def declared_size(self, name):
+        """The uncompressed size member ``name`` declares (nothing is read)."""
+        return self._info(name).file_size
+
+    def _info(self, name):
         info = self.infos.get(name)
         if info is None:
             raise ModelFileError(f"{self.what} has no member {name!r} (members: "
                                  f"{', '.join(self.infos) or 'none'}).")
+        return info
+
+    def read(self, name, limit):
+        """The bytes of member ``name``, refusing a declared size over ``limit`` bytes."""
+        info = self._info(name)
         if info.file_size > limit:
             raise ModelFileError(f"{self.what}: member {name!r} declares {info.file_size} bytes "
                                  f"uncompressed, more than the {limit} expected.")
