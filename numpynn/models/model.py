@@ -387,6 +387,17 @@ class Model:
         from numpynn import saving
         saving.save_model(self, filepath, overwrite=overwrite)
 
+    def export(self, filepath, format="onnx", verbose=None, opset=17):
+        """Write the model for inference elsewhere: ``format="onnx"`` (the only one) writes
+        an ONNX graph (``opset`` >= 17, free batch size; needs ``numpynn[onnx]``). See
+        ``numpynn.interop.onnx_export``."""
+        if format != "onnx":
+            raise ValueError(f"numpynn exports format='onnx' only, got format={format!r}.")
+        from numpynn.interop.onnx_export import export_onnx
+        export_onnx(self, filepath, opset=opset)
+        if verbose:
+            print(f"Saved the ONNX graph of {self.name!r} to {filepath}")
+
     def save_weights(self, filepath, overwrite=True):
         """Save only the weights, as an ``.npz`` file (``.weights.npz`` advised)."""
         from numpynn import saving
