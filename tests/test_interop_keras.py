@@ -217,3 +217,52 @@ def test_weights_that_do_not_fit_the_config_are_refused(tmp_path):
             archive.writestr(name, data)
     with pytest.raises(ModelFileError, match=r"has shape \(6, 16\), expected \(6, 17\)"):
         numpynn.models.load_model(path)
+
+
+def _keras2_style(value):
+    """A Keras 3 config written as Keras 2 / tf.keras wrote it: dtypes as strings, no
+    module or registered name, ``batch_input_shape`` on the InputLayer."""
+    if isinstance(value, list):
+        return [_keras2_style(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("class_name") == "DTypePolicy":
+        return value["config"]["name"]
+    value = {k: _keras2_style(v) for k, v in value.items()
+             if k not in ("module", "registered_name", "build_config", "optional",
+                          "quantization_config")}
+    if "batch_shape" in value:
+        value["batch_input_shape"] = value.pop("batch_shape")
+    return value
+
+
+def test_keras2_style_h5(tmp_path):
+    """tf.keras 2 files: Keras 2 configs, ``Custom>Adam``, nested metric objects and
+    ``layer/kernel:0`` weight names."""
+    h5py = references.h5py()
+    path = tmp_path / "keras2.h5"
+    shutil.copy(DATA / "keras_mlp.h5", path)
+    with h5py.File(path, "a") as h5:
+        h5.attrs["model_config"] = json.dumps(_keras2_style(json.loads(h5.attrs["model_config"])))
+        training = json.loads(h5.attrs["training_config"])
+        optimizer = _keras2_style(training.pop("optimizer_config"))
+        optimizer["class_name"] = "Custom>Adam"
+        optimizer["config"].update(jit_compile=True, is_legacy_optimizer=False)
+        training.update(optimizer_config=optimizer, metrics=[[{
+            "class_name": "MeanMetricWrapper",
+            "config": {"name": "accuracy", "dtype": "float32", "fn": "categorical_accuracy"}}]])
+        h5.attrs["training_config"] = json.dumps(training)
+        for name, group in h5["model_weights"].items():
+            paths = [p.decode() if isinstance(p, bytes) else p for p in group.attrs["weight_names"]]
+            renamed = [f"{name}/{p.rsplit('/', 1)[1]}:0" for p in paths]
+            arrays = [group[p][()] for p in paths]
+            for p in {p.split("/")[0] for p in paths}:
+                del group[p]
+            for new, array in zip(renamed, arrays):
+                group.create_dataset(new, data=array)
+            group.attrs["weight_names"] = np.array(renamed, dtype="S")
+    model = numpynn.models.load_model(path)
+    np.testing.assert_allclose(model.predict(RECORDED["mlp_x"], verbose=0), RECORDED["mlp_y"],
+                               rtol=1e-5, atol=1e-7)
+    assert type(model.optimizer).__name__ == "Adam" and model.metrics_names == ["loss",
+                                                                                 "accuracy"]

@@ -5,12 +5,17 @@ Reading never imports or calls anything a file names: a class is looked up in th
 Lambda or a custom object (a ``registered_name`` of its own, a module outside ``keras``)
 raises :class:`KerasFileError` naming it, as Keras' ``safe_mode`` would.
 """
+import warnings
+
 import numpy as np
 
+from numpynn import metrics
 from numpynn.interop.keras_objects import (ANY, CODE_LAYERS, LAYERS, MODULE_BY_SUFFIX,
                                            OBJECTS, layer_row, object_row)
 from numpynn.saving.errors import ModelFileError
 
+#: the metric names numpynn knows
+METRIC_NAMES = {"accuracy", "acc", *metrics.FUNCTIONS}
 #: the dtypes numpynn computes in
 DTYPES = ("float32", "float64")
 
@@ -202,10 +207,26 @@ def compile_from_keras(config):
     if isinstance(loss, (list, dict)) and not (isinstance(loss, dict) and "class_name" in loss):
         raise KerasFileError("the file compiles several losses (one per output); numpynn "
                              "models have one output.")
-    metrics = config.get("metrics") or []
-    if not isinstance(metrics, list) or not all(isinstance(m, str) for m in metrics):
-        raise KerasFileError(f"the file's metrics {metrics!r:.80} are not a list of names; "
-                             "numpynn restores metrics given by name (e.g. 'accuracy').")
     return {"optimizer": object_from_keras(optimizer, "keras.optimizers", "the optimizer"),
             "loss": object_from_keras(loss, "keras.losses", "the loss"),
-            "metrics": metrics}
+            "metrics": _metric_names(config.get("metrics"))}
+
+
+def _metric_names(specs):
+    """The metrics numpynn has, by name, from Keras' list (Keras 2 nests it per output and
+    stores ``MeanMetricWrapper`` objects); the others are dropped with a warning, as they
+    change no prediction."""
+    names, dropped = [], []
+    pending = list(specs) if isinstance(specs, list) else []
+    while pending:
+        spec = pending.pop(0)
+        if isinstance(spec, list):
+            pending[:0] = spec
+            continue
+        name = spec.get("config", {}).get("name") if isinstance(spec, dict) and isinstance(
+            spec.get("config"), dict) else spec
+        (names if name in METRIC_NAMES else dropped).append(name)
+    if dropped:
+        warnings.warn(f"numpynn has no metric {', '.join(map(repr, dropped))}; the model is "
+                      "compiled without it.", stacklevel=4)
+    return names
