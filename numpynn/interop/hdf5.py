@@ -15,8 +15,6 @@ import numpy as np
 from numpynn.saving.archive import JSON_LIMIT
 from numpynn.saving.errors import ModelFileError
 
-SIGNATURE = b"\x89HDF\r\n\x1a\n"
-
 
 def h5py():
     """The h5py module, or an ImportError saying how to install it."""
@@ -26,11 +24,6 @@ def h5py():
         raise ImportError("Reading and writing Keras files (.keras, .h5) needs h5py: "
                           "pip install numpynn[keras]") from err
     return module
-
-
-def is_hdf5(prefix):
-    """Whether the first bytes of a file are HDF5's signature."""
-    return prefix.startswith(SIGNATURE)
 
 
 @contextlib.contextmanager

@@ -70,7 +70,7 @@ class KerasModelReader:
             backend.rng().bit_generator.state = state
         for index, layer in enumerate(model.layers):
             arrays = arrays_of_layer(index, layer)
-            for (name, target), value in zip(layer.named_weights(), arrays):
+            for (_, target), value in zip(layer.named_weights(), arrays):
                 target[...] = value
         if compile and self.compile_spec is not None:
             self._compile(model)
@@ -82,7 +82,3 @@ class KerasModelReader:
         except (ModelFileError, UnknownObjectError, ValueError, TypeError) as err:
             raise KerasFileError(f"{self.what}: numpynn cannot use the compile settings "
                                  f"({type(err).__name__}: {err}).") from err
-
-    def expected_shapes(self, layer):
-        """``[(name, shape, dtype)]`` of a built layer's weights, in Keras' order."""
-        return [(name, value.shape, value.dtype) for name, value in layer.named_weights()]

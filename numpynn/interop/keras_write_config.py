@@ -2,7 +2,7 @@
 table of :mod:`numpynn.interop.keras_objects`."""
 from numpynn import losses, optimizers
 from numpynn.interop.keras_config import NotExportableError
-from numpynn.interop.keras_objects import LAYERS, MODULE_BY_SUFFIX, OBJECTS, layer_row, object_row
+from numpynn.interop.keras_objects import LAYERS, MODULE_BY_SUFFIX, layer_row, object_row
 from numpynn.saving import config as numpynn_config
 
 
@@ -28,7 +28,7 @@ def object_to_keras(spec, module, what):
     if spec is None or not isinstance(spec, dict):
         return spec
     row = object_row(module, spec["class_name"])
-    if row is None or module not in OBJECTS:
+    if row is None:
         raise NotExportableError(f"{what} is a {spec['class_name']!r}, which Keras does not "
                                  "have.")
     config = _drop_numpynn_only(spec.get("config", {}), row[2], f"{what} ({spec['class_name']})")
