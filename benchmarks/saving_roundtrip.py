@@ -73,7 +73,7 @@ def run(args, folder):
     loss, accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     digest = hashlib.sha256(model.predict(x_test, batch_size=1000, verbose=0).tobytes())
 
-    path = folder / "fashion.keras"
+    path = folder / "fashion.npnn"
     start = time.perf_counter()
     model.save(path)
     save_s = time.perf_counter() - start

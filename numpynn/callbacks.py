@@ -178,14 +178,15 @@ class ModelCheckpoint(MonitorCallback):
     """Save the model (or only its weights) during training.
 
     ``filepath`` may hold ``str.format`` fields filled from the epoch (counted from 1) and
-    the logs: ``"ckpt-{epoch:02d}-{val_loss:.2f}.keras"``. A whole-model checkpoint also
-    records ``epochs_trained``, the optimizer state and the random generators, so
+    the logs: ``"ckpt-{epoch:02d}-{val_loss:.2f}.npnn"``. A whole-model checkpoint in
+    numpynn's format also records ``epochs_trained``, the optimizer state and the random generators, so
     ``load_model(path)`` then ``fit(..., initial_epoch=model.epochs_trained)`` resumes
     exactly. Writes are atomic: an interrupted save never damages the previous file.
 
     Args:
-        filepath: file name or pattern. Any ending works; ``.keras`` (whole model) and
-            ``.weights.npz`` (weights only) are advised.
+        filepath: file name or pattern. ``.npnn`` (whole model) and ``.weights.npz``
+            (weights only) are advised; ``.keras`` writes Keras 3 archives (see
+            ``Model.save``), which do not resume training exactly.
         monitor: logged quantity for ``save_best_only``. Defaults to `"val_loss"`.
         verbose: 1 prints a line for each save. Defaults to `0`.
         save_best_only: save only when ``monitor`` improves. Defaults to `False`.

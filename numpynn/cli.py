@@ -5,6 +5,8 @@
     numpynn evaluate fm.npnn
     numpynn predict fm.npnn shoe.png
     numpynn summary fm.npnn
+    numpynn convert fm.npnn fm.keras                # for Keras 3; or a Keras file back
+    numpynn export fm.npnn --format onnx            # fm.onnx
 
 The output layer and the loss follow the task, as the course teaches:
 
@@ -15,26 +17,23 @@ The output layer and the loss follow the task, as the course teaches:
 Exit codes: 0 success, 1 runtime error (missing data or model file...), 2 usage error.
 """
 import argparse
-import os
 import sys
 
 import numpy as np
 
 from numpynn import activations, datasets, optimizers, utils
 from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, targets
+from numpynn.cli_files import CommandError, load_model_file, save_model_file
+from numpynn.cli_interop import add_interop_commands
 from numpynn.cli_options import (checked_name, dataset_name, fraction, layer_widths, positive,
                                  verbosity)
-from numpynn.models import course, load_model
+from numpynn.models import course
 from numpynn.models.course import REGRESSION, output_head
 
 #: what `--model` picks: the Dense "jar", or the CNN day's network (image data sets only)
 MODELS = ("mlp", "cnn")
 #: `--epochs` and `--batch-size` of `--model cnn` (the CNN's own defaults, any data set)
 CNN_EPOCHS, CNN_BATCH_SIZE = 12, 128
-
-
-class CommandError(Exception):
-    """A runtime problem to report in one line (exit code 1), without a traceback."""
 
 
 class UsageError(Exception):
@@ -61,25 +60,6 @@ def report(model, x, y, task):
         correct = int(round(logs["accuracy"] * len(x)))
         print(f"Test accuracy: {logs['accuracy']:.4f} ({correct}/{len(x)}) - test loss: "
               f"{logs['loss']:.4f}")
-
-
-# -- model files --------------------------------------------------------------------------------
-def load_model_file(path):
-    """`numpynn.models.load_model(path)`, with one-line errors for missing or bad files."""
-    if not os.path.isfile(path):
-        raise CommandError(f"model file {path!r} does not exist.")
-    try:
-        return load_model(path)
-    except (ValueError, OSError) as error:
-        raise CommandError(f"cannot read model file {path!r}: {error}") from None
-
-
-def save_model_file(model, path):
-    try:
-        model.save(path)
-    except OSError as error:
-        raise CommandError(f"cannot write model file {path!r}: {error}") from None
-    print(f"Saved model to {path}")
 
 
 def named_dataset(model):
@@ -329,6 +309,7 @@ def build_parser():
     summary.add_argument("model", metavar="MODEL_FILE")
     summary.set_defaults(run=command_summary)
 
+    add_interop_commands(commands)
     _add_plugin_commands(commands)
     return parser
 

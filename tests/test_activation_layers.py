@@ -136,8 +136,8 @@ def test_saved_model_with_the_new_activations_predicts_the_same(tmp_path):
     x = np.random.default_rng(0).normal(size=(5, 3, 4)).astype("float32")
     model.fit(x, np.zeros((5, 3)), epochs=1, verbose=0)
     assert model.layers[2].output_shape == (None, 3, 4)  # glu halved 8 units
-    model.save(tmp_path / "m.keras")
-    loaded = numpynn.models.load_model(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
+    loaded = numpynn.models.load_model(tmp_path / "m.npnn")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 

@@ -206,8 +206,8 @@ def test_resumed_training_is_bit_identical(tmp_path, optimizer):
     first = _model()
     first.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy")
     first.fit(x, y, epochs=2, batch_size=16, verbose=0)
-    first.save(tmp_path / "half.keras")
-    loaded = keras.models.load_model(tmp_path / "half.keras")
+    first.save(tmp_path / "half.npnn")
+    loaded = keras.models.load_model(tmp_path / "half.npnn")
     for a, b in zip(loaded.get_weights(), first.get_weights()):  # moving statistics included
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), first.predict(x, verbose=0))
@@ -220,6 +220,6 @@ def test_frozen_state_survives_saving(tmp_path):
     model = _model()
     model.layers[1].trainable = False
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    model.save(tmp_path / "frozen.keras")
-    loaded = keras.models.load_model(tmp_path / "frozen.keras")
+    model.save(tmp_path / "frozen.npnn")
+    loaded = keras.models.load_model(tmp_path / "frozen.npnn")
     assert loaded.layers[1].trainable is False and loaded.n_trainable == 24 + 15

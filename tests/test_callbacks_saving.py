@@ -94,10 +94,10 @@ def test_missing_monitor_warns():
 def test_checkpoint_formats_names_from_epoch_and_logs(tmp_path):
     x, y = make_data()
     model = make_model()
-    pattern = str(tmp_path / "ckpt" / "m-{epoch:02d}-{val_loss:.2f}.keras")
+    pattern = str(tmp_path / "ckpt" / "m-{epoch:02d}-{val_loss:.2f}.npnn")
     history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0,
                         callbacks=[ModelCheckpoint(pattern)])
-    expected = sorted(f"m-{e + 1:02d}-{v:.2f}.keras"
+    expected = sorted(f"m-{e + 1:02d}-{v:.2f}.npnn"
                       for e, v in enumerate(history.history["val_loss"]))
     assert sorted(p.name for p in (tmp_path / "ckpt").iterdir()) == expected
     last = keras.models.load_model(tmp_path / "ckpt" / expected[-1])
@@ -112,7 +112,7 @@ def test_checkpoint_save_best_only_keeps_best_epoch(tmp_path, monitor, mode):
     x, y = make_data()
     model = make_model(optimizer=keras.optimizers.SGD(1.5))
     saved = []
-    path = str(tmp_path / "best.keras")
+    path = str(tmp_path / "best.npnn")
     checkpoint = ModelCheckpoint(path, monitor=monitor, mode=mode, save_best_only=True)
     record = LambdaCallback(on_epoch_end=lambda epoch, logs: saved.append(model.get_weights()))
     history = model.fit(x, y, epochs=8, validation_split=0.25, verbose=0,
@@ -146,10 +146,10 @@ def test_resume_from_checkpoint_equals_uninterrupted_run(tmp_path):
 
     keras.utils.set_random_seed(4)
     interrupted = make_model()
-    pattern = str(tmp_path / "e{epoch}.keras")
+    pattern = str(tmp_path / "e{epoch}.npnn")
     interrupted.fit(x, y, epochs=5, batch_size=8, verbose=0,
                     callbacks=[ModelCheckpoint(pattern, monitor="loss")])
-    resumed = keras.models.load_model(tmp_path / "e2.keras")
+    resumed = keras.models.load_model(tmp_path / "e2.npnn")
     resumed.fit(x, y, epochs=5, batch_size=8, verbose=0, initial_epoch=resumed.epochs_trained)
     for a, b in zip(resumed.get_weights(), straight.get_weights()):
         np.testing.assert_array_equal(a, b)

@@ -93,7 +93,7 @@ def test_truncated_file(fraction):
         _load(VALID[:int(len(VALID) * fraction)])
 
 
-HUGE = "config.json describes more weights than weights.npz can hold"
+HUGE = "more weights than the [0-9]+ bytes of arrays the file holds"
 BAD_CONFIGS = {
     "negative filters": (_set(1, "filters", -8), "`filters` must be a positive integer"),
     "text filters": (_set(5, "filters", "four"), "`filters` must be a positive integer"),
@@ -173,7 +173,7 @@ def test_kernel_of_the_wrong_dtype():
 
 @pytest.mark.parametrize("weights, message", [
     (b"tiny", r"\(weights.npz\) is not a valid zip"),
-    (_zip({}), "config.json describes more weights than weights.npz can hold"),
+    (_zip({}), HUGE),
 ])
 def test_weights_member_too_small_for_the_config(weights, message):
     """The benchmark convnet's 140 kB of weights cannot come from a few bytes."""

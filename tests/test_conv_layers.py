@@ -219,8 +219,8 @@ def test_small_convnet_learns_and_saves(tmp_path):
     assert after < 0.8 * before
     assert model.layers[0].output_shape == (None, 8, 8, 4)
     assert model.layers[1].output_shape == (None, 3, 3, 4)
-    model.save(tmp_path / "convnet.keras")
-    loaded = keras.models.load_model(tmp_path / "convnet.keras")
+    model.save(tmp_path / "convnet.npnn")
+    loaded = keras.models.load_model(tmp_path / "convnet.npnn")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 

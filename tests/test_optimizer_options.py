@@ -84,8 +84,8 @@ def test_resuming_from_a_file_equals_going_on(tmp_path, optimizer):
     numpynn.utils.set_random_seed(3)
     model = make_model(optimizers.deserialize(optimizers.serialize(optimizer)))
     model.fit(x, y, epochs=2, batch_size=16, verbose=0)
-    model.save(tmp_path / "m.keras")
-    loaded = numpynn.models.load_model(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
+    loaded = numpynn.models.load_model(tmp_path / "m.npnn")
     for name, slot in model.optimizer.slots.items():
         np.testing.assert_array_equal(loaded.optimizer.slots[name], slot)
     assert loaded.optimizer.apply_count == model.optimizer.apply_count == 8

@@ -246,7 +246,14 @@ def test_small_convnet_shapes_gradient_fit_save_and_load(tmp_path):
 
     history = model.fit(x, y, epochs=5, batch_size=16, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
-    model.save(tmp_path / "convnet.keras")
-    loaded = keras.models.load_model(tmp_path / "convnet.keras")
+    model.save(tmp_path / "convnet.npnn")
+    loaded = keras.models.load_model(tmp_path / "convnet.npnn")
     assert [type(l) for l in loaded.layers] == [type(l) for l in model.layers]
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+
+
+@pytest.mark.parametrize("layer", [layers.GlobalMaxPooling2D(), layers.GlobalMaxPooling1D()])
+def test_global_max_pooling_gradient_keeps_its_dtype(layer):
+    x = np.zeros((2, 3, 3, 4) if layer.rank == 2 else (2, 3, 4), "float32")  # ties everywhere
+    layer(x)
+    assert layer.backward(np.ones((2, 4), "float32")).dtype == np.float32

@@ -18,7 +18,7 @@ def test_model_file_holds_the_documented_members(tmp_path):
     x, y = make_data()
     model = make_model()
     model.fit(x, y, epochs=1, verbose=0)
-    path = tmp_path / "m.keras"
+    path = tmp_path / "m.npnn"
     model.save(path)
     with zipfile.ZipFile(path) as zf:
         assert sorted(zf.namelist()) == sorted(
@@ -44,8 +44,8 @@ def test_load_restores_predictions_and_optimizer_exactly(tmp_path, optimizer):
     x, y = make_data()
     model = make_model(optimizer)
     model.fit(x, y, epochs=2, batch_size=16, verbose=0)
-    model.save(tmp_path / "m.keras")
-    loaded = keras.models.load_model(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
+    loaded = keras.models.load_model(tmp_path / "m.npnn")
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     assert loaded.epochs_trained == 2
     assert loaded.optimizer.get_config() == model.optimizer.get_config()
@@ -65,10 +65,10 @@ def test_resumed_training_is_bit_identical_to_uninterrupted(tmp_path, dropout_se
     keras.utils.set_random_seed(3)
     first = make_model(dropout_seed=dropout_seed)
     first.fit(x, y, epochs=2, batch_size=16, verbose=0, validation_split=0.2)
-    first.save(tmp_path / "half.keras")
+    first.save(tmp_path / "half.npnn")
     keras.utils.set_random_seed(999)  # anything drawn meanwhile must not matter
     keras.backend.rng().random(10)
-    resumed = keras.models.load_model(tmp_path / "half.keras")
+    resumed = keras.models.load_model(tmp_path / "half.npnn")
     history = resumed.fit(x, y, epochs=4, batch_size=16, verbose=0, validation_split=0.2,
                           initial_epoch=resumed.epochs_trained)
     assert history.epoch == [2, 3]
@@ -80,17 +80,17 @@ def test_resumed_training_is_bit_identical_to_uninterrupted(tmp_path, dropout_se
 def test_restore_rng_false_leaves_global_generator_alone(tmp_path):
     model = make_model()
     model.fit(*make_data(), epochs=1, verbose=0)
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     keras.utils.set_random_seed(5)
     expected = np.random.default_rng(5).permutation(10)
-    keras.models.load_model(tmp_path / "m.keras", restore_rng=False)
+    keras.models.load_model(tmp_path / "m.npnn", restore_rng=False)
     np.testing.assert_array_equal(keras.backend.rng().permutation(10), expected)
 
 
 def test_load_without_compile_gives_uncompiled_model(tmp_path):
     model = make_model()
-    model.save(tmp_path / "m.keras")
-    loaded = keras.models.load_model(tmp_path / "m.keras", compile=False)
+    model.save(tmp_path / "m.npnn")
+    loaded = keras.models.load_model(tmp_path / "m.npnn", compile=False)
     assert not loaded.compiled
     x, _ = make_data()
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
@@ -110,7 +110,7 @@ def test_uncompiled_float64_model_round_trips(tmp_path):
 def test_unbuilt_model_cannot_be_saved(tmp_path):
     model = keras.Sequential([keras.layers.Dense(2)])
     with pytest.raises(ValueError, match="not built"):
-        model.save(tmp_path / "m.keras")
+        model.save(tmp_path / "m.npnn")
 
 
 def test_save_weights_and_load_weights_by_position(tmp_path):
@@ -123,9 +123,9 @@ def test_save_weights_and_load_weights_by_position(tmp_path):
     other.load_weights(tmp_path / "m.weights.npz")
     np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
     # a whole model file is accepted too
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     third = make_model()
-    third.load_weights(tmp_path / "m.keras")
+    third.load_weights(tmp_path / "m.npnn")
     np.testing.assert_array_equal(third.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
@@ -148,11 +148,11 @@ def test_to_json_and_model_from_json(tmp_path):
 
 def test_overwrite_false_refuses_existing_file(tmp_path):
     model = make_model()
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     with pytest.raises(FileExistsError):
-        model.save(tmp_path / "m.keras", overwrite=False)
+        model.save(tmp_path / "m.npnn", overwrite=False)
 
 
 def test_missing_file_is_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
-        keras.models.load_model(tmp_path / "nope.keras")
+        keras.models.load_model(tmp_path / "nope.npnn")

@@ -70,7 +70,7 @@ def _stored_value(path):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_sigkill_during_save_leaves_a_complete_file(tmp_path):
-    path = tmp_path / "big.keras"
+    path = tmp_path / "big.npnn"
     _constant_model(0).save(path)
     for delay in (0.05, 0.3):
         child = _start(SAVER, path)
@@ -83,19 +83,19 @@ def test_sigkill_during_save_leaves_a_complete_file(tmp_path):
         # the file is the previous file or one of the child's complete saves, never a mix
         value = _stored_value(path)
         assert value == 0 or 1 <= value <= rounds
-        for stray in tmp_path.glob(".big.keras.*.tmp"):  # what a kill may leave behind
+        for stray in tmp_path.glob(".big.npnn.*.tmp"):  # what a kill may leave behind
             stray.unlink()
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 def test_sigkill_with_half_written_file_keeps_previous_file(tmp_path):
-    path = tmp_path / "big.keras"
+    path = tmp_path / "big.npnn"
     _constant_model(7).save(path)
     size = path.stat().st_size
     child = _start(HALF_SAVER, path)
     try:
         assert child.stdout.readline().strip() == "half"
-        (partial,) = tmp_path.glob(".big.keras.*.tmp")
+        (partial,) = tmp_path.glob(".big.npnn.*.tmp")
         assert 0 < partial.stat().st_size < size
     finally:
         child.kill()
@@ -105,7 +105,7 @@ def test_sigkill_with_half_written_file_keeps_previous_file(tmp_path):
 
 
 def test_exception_during_save_keeps_old_file_and_removes_temporary(tmp_path, monkeypatch):
-    path = tmp_path / "m.keras"
+    path = tmp_path / "m.npnn"
     _constant_model(1).save(path)
     before = path.read_bytes()
 
@@ -117,11 +117,11 @@ def test_exception_during_save_keeps_old_file_and_removes_temporary(tmp_path, mo
     with pytest.raises(KeyboardInterrupt):
         _constant_model(2).save(path)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npnn"]
 
 
 def test_saved_file_gets_normal_permissions(tmp_path):
-    path = tmp_path / "m.keras"
+    path = tmp_path / "m.npnn"
     _constant_model(1).save(path)
     umask = os.umask(0)
     os.umask(umask)

@@ -66,12 +66,12 @@ def _custom_model():
 
 def test_unknown_class_error_surfaces_registry_message_unchanged(tmp_path):
     model, _ = _custom_model()
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     with pytest.raises(registry.UnknownObjectError) as caught:
         registry.lookup("Scale", "layer", layers.ALL)
     expected = str(caught.value)
     with pytest.raises(ModelFileError) as error:
-        keras.models.load_model(tmp_path / "m.keras")
+        keras.models.load_model(tmp_path / "m.npnn")
     assert isinstance(error.value, UnknownObjectError)
     assert str(error.value) == expected
     assert "@numpynn.register()" in expected and "custom_objects={'Scale'" in expected
@@ -79,9 +79,9 @@ def test_unknown_class_error_surfaces_registry_message_unchanged(tmp_path):
 
 def test_custom_objects_load_layer_activation_and_loss(tmp_path):
     model, x = _custom_model()
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     loaded = keras.models.load_model(
-        tmp_path / "m.keras", custom_objects={"Scale": Scale, "Cube": Cube, "HalfMSE": HalfMSE})
+        tmp_path / "m.npnn", custom_objects={"Scale": Scale, "Cube": Cube, "HalfMSE": HalfMSE})
     assert isinstance(loaded.layers[0], Scale) and loaded.layers[0].init == 2.0
     assert isinstance(loaded.layers[1].activation, Cube)
     assert isinstance(loaded.loss, HalfMSE)
@@ -90,12 +90,12 @@ def test_custom_objects_load_layer_activation_and_loss(tmp_path):
 
 def test_missing_custom_loss_is_named(tmp_path):
     model, _ = _custom_model()
-    model.save(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
     with pytest.raises(UnknownObjectError, match="Unknown loss 'HalfMSE'"):
-        keras.models.load_model(tmp_path / "m.keras",
+        keras.models.load_model(tmp_path / "m.npnn",
                                 custom_objects={"Scale": Scale, "Cube": Cube})
     # without compiling, the loss is not needed
-    keras.models.load_model(tmp_path / "m.keras", compile=False,
+    keras.models.load_model(tmp_path / "m.npnn", compile=False,
                             custom_objects={"Scale": Scale, "Cube": Cube})
 
 
@@ -105,8 +105,8 @@ def test_registered_classes_need_no_custom_objects(tmp_path):
         pass
 
     model = keras.Sequential([keras.Input(shape=(3,)), RegisteredScale(3.0)])
-    model.save(tmp_path / "m.keras")
-    loaded = keras.models.load_model(tmp_path / "m.keras")
+    model.save(tmp_path / "m.npnn")
+    loaded = keras.models.load_model(tmp_path / "m.npnn")
     assert type(loaded.layers[0]) is RegisteredScale
     np.testing.assert_array_equal(loaded.layers[0].params["w"], [3.0, 3.0, 3.0])
 

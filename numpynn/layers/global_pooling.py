@@ -79,7 +79,7 @@ class GlobalMaxPooling2D(_GlobalPooling):
         if not self.input_grad_needed:
             return None
         is_max = self._x == self._y
-        ties = is_max.sum(axis=self._axes, keepdims=True)
+        ties = is_max.sum(axis=self._axes, keepdims=True, dtype=grad_out.dtype)  # not int64
         return is_max * (self._with_spatial_axes(grad_out) / ties)
 
 

@@ -384,9 +384,22 @@ class Model:
     # -- saving (see numpynn.saving) -------------------------------------------------------
     def save(self, filepath, overwrite=True):
         """Save architecture, weights, compile settings, optimizer and training state to one
-        file (atomically). Any name works; ``.keras`` or ``.npnn`` is advised."""
+        file (atomically), in numpynn's format (``.npnn`` advised). A name ending in
+        ``.keras`` writes a Keras 3 archive instead, which ``keras.models.load_model`` reads
+        (see docs/interop.md)."""
         from numpynn import saving
         saving.save_model(self, filepath, overwrite=overwrite)
+
+    def export(self, filepath, format="onnx", verbose=None, opset=17):
+        """Write the model for inference elsewhere: ``format="onnx"`` (the only one) writes
+        an ONNX graph (``opset`` >= 17, free batch size; needs ``numpynn[onnx]``). See
+        ``numpynn.interop.onnx_export``."""
+        if format != "onnx":
+            raise ValueError(f"numpynn exports format='onnx' only, got format={format!r}.")
+        from numpynn.interop.onnx_export import export_onnx
+        export_onnx(self, filepath, opset=opset)
+        if verbose:
+            print(f"Saved the ONNX graph of {self.name!r} to {filepath}")
 
     def save_weights(self, filepath, overwrite=True):
         """Save only the weights, as an ``.npz`` file (``.weights.npz`` advised)."""

@@ -64,7 +64,7 @@ class SafeZip:
 
     Args:
         source: a file name, a binary file object, or ``bytes``.
-        what: how error messages name the archive, e.g. ``"model file 'm.keras'"``.
+        what: how error messages name the archive, e.g. ``"model file 'm.npnn'"``.
     """
 
     def __init__(self, source, what):
@@ -107,9 +107,11 @@ class SafeZip:
                                  f"{', '.join(self.infos) or 'none'}).")
         return info
 
-    def compressed_size(self, name):
-        """The bytes member ``name`` takes in the archive (no more than the archive's)."""
-        return self._info(name).compress_size
+    def unpacked_bound(self, name):
+        """The most bytes member ``name`` can unpack to: its declared size, and no more than
+        ``MAX_INFLATION`` times its compressed bytes (nothing is read)."""
+        info = self._info(name)
+        return min(info.file_size, MAX_INFLATION * info.compress_size)
 
     def read(self, name, limit):
         """The bytes of member ``name``, refusing a declared size over ``limit`` bytes."""

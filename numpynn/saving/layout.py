@@ -1,4 +1,5 @@
-"""The model file layout: one zip archive (any name; ``.keras`` or ``.npnn`` recommended).
+"""The model file layout: one zip archive (``.npnn`` recommended; any name but
+``.keras``, which ``model.save`` keeps for Keras 3 archives).
 
 =================  =============================================================
 ``metadata.json``  format name and version, numpynn/NumPy/Python versions, date

@@ -4,13 +4,15 @@ import math
 import os
 
 from numpynn import backend
-from numpynn.layers.base import WeightAllowanceError, weight_allowance
 from numpynn.registry import UnknownObjectError
-from numpynn.saving import archive, config, layout, training_state
+from numpynn.saving import archive, budget, config, layout, training_state
 from numpynn.saving.atomic import atomic_write
 from numpynn.saving.errors import ModelFileError, UnknownObjectInFileError
 from numpynn.saving.validation import check_metadata, require
 
+#: what tells a Keras file (read by numpynn.interop) from numpynn's own, whatever its name:
+#: the HDF5 signature of a legacy .h5 file, the weights member of a .keras archive
+HDF5_SIGNATURE, KERAS_WEIGHTS = b"\x89HDF\r\n\x1a\n", "model.weights.h5"
 #: zip bookkeeping allowed per array on top of its data (headers, names, zip64 fields).
 _MEMBER_OVERHEAD = 1024
 
@@ -32,13 +34,22 @@ def _optimizer_slots(model):
 
 def save_model(model, filepath, overwrite=True):
     """Write ``model`` (architecture, weights, compile settings, optimizer and training
-    state) to one zip file, atomically. Any name works; ``.keras`` or ``.npnn`` is advised.
+    state) to one zip file, atomically. A name ending in ``.keras`` gets a Keras 3 archive
+    instead (:mod:`numpynn.interop`: what Keras can hold); any other name numpynn's own
+    format (``.npnn`` advised).
 
     Args:
         model: a built model.
         filepath: destination file name.
         overwrite: whether to replace an existing file. Defaults to `True`.
     """
+    suffix = os.path.splitext(os.fspath(filepath))[1].lower()
+    if suffix == ".keras":
+        from numpynn.interop.keras_archive import save_keras
+        return save_keras(model, filepath, overwrite)
+    if suffix in (".h5", ".hdf5"):
+        raise ValueError(f"numpynn does not write legacy Keras HDF5 files ({filepath!r}); "
+                         "save as .keras (Keras 3 reads it) or .npnn (numpynn's own format).")
     _built(model)
     members = {
         layout.METADATA: archive.json_bytes(layout.metadata()),
@@ -102,24 +113,21 @@ def _read_weights(source, model, what, whole_file):
 def _build_model(source, custom_objects, what):
     """The model described by ``config.json``, built, without disturbing the global
     generator (building draws initial weights that the stored ones then replace). Its
-    weights may take no more memory than ``MAX_INFLATION`` times the bytes of
-    ``weights.npz``: a config cannot make the loader allocate what the file cannot hold."""
+    weights must fit what ``weights.npz`` can hold (:mod:`numpynn.saving.budget`), checked
+    before each one is allocated."""
     spec = source.read_json(layout.CONFIG)
-    stored = source.compressed_size(layout.WEIGHTS)
-    weight_bytes = archive.MAX_INFLATION * stored
+    present = source.unpacked_bound(layout.WEIGHTS)
     state = backend.rng().bit_generator.state
     try:
-        with weight_allowance(weight_bytes, f"the {weight_bytes} allowed for the "
-                                            f"{stored} bytes of the file's {layout.WEIGHTS}"):
+        with budget.limit(present, what):
             model = config.model_from_config(spec, custom_objects)
             model.build()
     except UnknownObjectError as err:
         raise UnknownObjectInFileError(str(err)) from err
-    except WeightAllowanceError as err:
+    except ModelFileError:
         # config.json or weights.npz is damaged; a damaged weights.npz says so itself here
-        archive.SafeZip(source.read(layout.WEIGHTS, weight_bytes), f"{what} ({layout.WEIGHTS})")
-        raise ModelFileError(f"{what}: config.json describes more weights than "
-                             f"{layout.WEIGHTS} can hold; one of them is damaged ({err}).") from err
+        archive.SafeZip(source.read(layout.WEIGHTS, present), f"{what} ({layout.WEIGHTS})")
+        raise
     except Exception as err:  # whatever a bad config makes a constructor or build() raise
         raise ModelFileError(f"{what}: config.json does not describe a model numpynn can "
                              f"build ({type(err).__name__}: {err}).") from err
@@ -151,7 +159,10 @@ def _compile(model, source, state, custom_objects, what):
 
 
 def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):
-    """Load a model saved by ``model.save`` / :func:`save_model`.
+    """Load a model saved by ``model.save`` / :func:`save_model`, or a Keras model file.
+
+    The content decides, not the name: numpynn's own zip, a Keras 3 ``.keras`` archive or a
+    legacy Keras ``.h5`` file (both read by :mod:`numpynn.interop`, which needs h5py).
 
     Args:
         filepath: the file.
@@ -173,7 +184,13 @@ def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):
     """
     what = f"model file {os.fspath(filepath)!r}"
     with open(filepath, "rb") as f:
+        if f.read(len(HDF5_SIGNATURE)) == HDF5_SIGNATURE:
+            from numpynn.interop.keras_h5 import load_keras_h5
+            return load_keras_h5(f, what, compile)
         source = archive.SafeZip(f, what)
+        if KERAS_WEIGHTS in source:
+            from numpynn.interop.keras_archive import load_keras
+            return load_keras(source, what, compile)
         check_metadata(source.read_json(layout.METADATA), what)
         state = training_state.check_training_state(source.read_json(layout.TRAINING), what)
         model = _build_model(source, custom_objects, what)
