@@ -28,9 +28,9 @@ def test_saved_model_loads_and_predicts_identically(tmp_path, name):
         if isinstance(layer, keras.layers.BatchNormalization):  # training moved them
             assert np.all(layer.params["moving_mean"] != 0)
             assert np.all(layer.params["moving_variance"] != 1)
-    model.save(tmp_path / "cnn.keras")
+    model.save(tmp_path / "cnn.npnn")
 
-    loaded = keras.models.load_model(tmp_path / "cnn.keras")
+    loaded = keras.models.load_model(tmp_path / "cnn.npnn")
     assert json.loads(loaded.to_json())["config"] == json.loads(model.to_json())["config"]
     assert [w.shape for w in loaded.get_weights()] == [w.shape for w in model.get_weights()]
     for mine, saved in zip(loaded.get_weights(), model.get_weights()):
@@ -51,10 +51,10 @@ def test_resumed_training_is_bit_identical(tmp_path, name):
 
     keras.utils.set_random_seed(4)
     first, *_ = _trained(name, epochs=1)
-    first.save(tmp_path / "half.keras")
+    first.save(tmp_path / "half.npnn")
     keras.utils.set_random_seed(99)  # whatever is drawn meanwhile must not matter
     keras.backend.rng().random(7)
-    resumed = keras.models.load_model(tmp_path / "half.keras")
+    resumed = keras.models.load_model(tmp_path / "half.npnn")
     assert resumed.epochs_trained == 1
     rest = resumed.fit(x, y, batch_size=8, epochs=2, initial_epoch=resumed.epochs_trained,
                        verbose=0)
@@ -92,8 +92,8 @@ def test_resume_with_seeded_spatial_dropout_and_momentum(tmp_path):
     keras.utils.set_random_seed(5)
     first = build()
     first.fit(x, y, batch_size=8, epochs=2, verbose=0)
-    first.save(tmp_path / "m.keras")
-    resumed = keras.models.load_model(tmp_path / "m.keras")
+    first.save(tmp_path / "m.npnn")
+    resumed = keras.models.load_model(tmp_path / "m.npnn")
     resumed.fit(x, y, batch_size=8, epochs=3, initial_epoch=2, verbose=0)
     for mine, expected in zip(resumed.get_weights(), straight.get_weights()):
         np.testing.assert_array_equal(mine, expected)

@@ -29,8 +29,8 @@ def _saved_bytes(name):
     model.compile(optimizer="adam", loss=loss)
     model.fit(*make_data(model, loss), batch_size=8, epochs=1, verbose=0)
     with tempfile.TemporaryDirectory() as folder:
-        model.save(Path(folder) / "m.keras")
-        return (Path(folder) / "m.keras").read_bytes()
+        model.save(Path(folder) / "m.npnn")
+        return (Path(folder) / "m.npnn").read_bytes()
 
 
 FILES = {name: _saved_bytes(name) for name in sorted(CASES)}
@@ -73,7 +73,7 @@ def _set_model(key, value):
 
 def _load(data):
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "m.keras"
+        path = Path(folder) / "m.npnn"
         path.write_bytes(data)
         return keras.models.load_model(path)
 

@@ -79,9 +79,9 @@ def test_huge_layers_are_refused_before_allocation(tmp_path, source):
     data = _npnn_bytes(tmp_path) if source == "npnn" else KERAS
     hostile = _with_units(data, "config.json", 10**9)  # 20+ GB of float32 weights
     peak, message = _peak_bytes(lambda: _load(hostile))
-    assert "asks for more than" in message and "refused before allocating" in message
+    assert "asks for more" in message and "refused before allocating" in message.lower()
     assert peak < 20 * 2**20
-    hostile = _with_units(data, "config.json", 200_000)  # under the cap, over the file
+    hostile = _with_units(data, "config.json", 2_000_000)  # under the cap, over the file
     peak, message = _peak_bytes(lambda: _load(hostile))
     assert "bytes of arrays the file holds" in message and peak < 20 * 2**20
 
@@ -101,7 +101,7 @@ def test_huge_layers_in_legacy_h5_are_refused(tmp_path):
         config["config"]["layers"][1]["config"]["units"] = 10**9
         h5.attrs["model_config"] = json.dumps(config)
     peak, message = _peak_bytes(lambda: numpynn.models.load_model(path))
-    assert "asks for more than" in message and peak < 20 * 2**20
+    assert "asks for more" in message and peak < 20 * 2**20
 
 
 def test_links_outside_the_file_are_refused(tmp_path):

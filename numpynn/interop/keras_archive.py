@@ -55,7 +55,8 @@ def load_keras(source, what, compile=True):
     config = source.read_json(CONFIG)
     compile_config = config.get("compile_config") if isinstance(config, dict) else None
     reader = KerasModelReader(config, compile_config, what)
-    model = reader.model(source.unpacked_bound(WEIGHTS))
+    # HDF5 datasets may be compressed too: up to MAX_INFLATION times the member's bytes
+    model = reader.model(archive.MAX_INFLATION * source.unpacked_bound(WEIGHTS))
     needed = sum(w.nbytes for w in model.weights)
     data = source.read(WEIGHTS, _H5_ARRAYS_PER_WEIGHT * needed + _H5_OVERHEAD)
     paths = keras_layer_paths(reader.class_names)

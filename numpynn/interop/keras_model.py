@@ -3,6 +3,7 @@ built, weights placed, optimizer and loss compiled. Shared by the ``.keras`` and
 legacy ``.h5`` readers, which differ only in where each layer's arrays lie."""
 from numpynn import backend
 from numpynn.interop.keras_config import KerasFileError, compile_from_keras, model_from_keras
+from numpynn.layers.base import WeightAllowanceError
 from numpynn.registry import UnknownObjectError
 from numpynn.saving import budget, config
 from numpynn.saving.errors import ModelFileError
@@ -60,8 +61,8 @@ class KerasModelReader:
                 model = _model(self.spec, self.what)
                 try:
                     model.build()
-                except ModelFileError:
-                    raise
+                except (ModelFileError, WeightAllowanceError):
+                    raise  # the budget's refusal, reworded by ``budget.limit``
                 except Exception as err:
                     raise KerasFileError(f"{self.what}: numpynn cannot build the model "
                                          f"({type(err).__name__}: {err}).") from err

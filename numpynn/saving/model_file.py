@@ -8,7 +8,7 @@ from numpynn.registry import UnknownObjectError
 from numpynn.saving import archive, budget, config, layout, training_state
 from numpynn.saving.atomic import atomic_write
 from numpynn.saving.errors import ModelFileError, UnknownObjectInFileError
-from numpynn.saving.validation import check_metadata, require
+from numpynn.saving.validation import check_metadata
 
 #: what tells a Keras file (read by numpynn.interop) from numpynn's own, whatever its name:
 #: the HDF5 signature of a legacy .h5 file, the weights member of a .keras archive
@@ -114,9 +114,10 @@ def _build_model(source, custom_objects, what):
     """The model described by ``config.json``, built, without disturbing the global
     generator (building draws initial weights that the stored ones then replace). Its
     weights must fit what ``weights.npz`` can hold (:mod:`numpynn.saving.budget`), checked
-    before each one is allocated."""
+    before each one is allocated: the arrays in it may be compressed too, so up to
+    ``MAX_INFLATION`` times what the member itself unpacks to."""
     spec = source.read_json(layout.CONFIG)
-    present = source.unpacked_bound(layout.WEIGHTS)
+    present = archive.MAX_INFLATION * source.unpacked_bound(layout.WEIGHTS)
     state = backend.rng().bit_generator.state
     try:
         with budget.limit(present, what):
@@ -126,7 +127,8 @@ def _build_model(source, custom_objects, what):
         raise UnknownObjectInFileError(str(err)) from err
     except ModelFileError:
         # config.json or weights.npz is damaged; a damaged weights.npz says so itself here
-        archive.SafeZip(source.read(layout.WEIGHTS, present), f"{what} ({layout.WEIGHTS})")
+        archive.SafeZip(source.read(layout.WEIGHTS, source.unpacked_bound(layout.WEIGHTS)),
+                        f"{what} ({layout.WEIGHTS})")
         raise
     except Exception as err:  # whatever a bad config makes a constructor or build() raise
         raise ModelFileError(f"{what}: config.json does not describe a model numpynn can "
