@@ -19,7 +19,6 @@ NOT_IN_NUMPYNN = {
     "LossScaleOptimizer": "mixed-precision loss scaling; numpynn trains in float32/64 only",
     "MultiOptimizer": "routes layers to optimizers; a numpynn optimizer never sees layers",
     "OptimizerMap": "MultiOptimizer's mapping",
-    "ScheduleFreeAdamW": "not implemented yet",
 }
 
 
