@@ -184,6 +184,9 @@ class STFT(Initializer):
             else np.asarray(window, dtype=float).tolist()
 
     def __call__(self, shape, dtype=None):
+        if len(shape) != 3:
+            raise ValueError("STFT initializes kernels of shape (frame_length, channels, bins), "
+                             f"got shape {tuple(shape)}.")
         frames, _, bins = shape
         angle = -2.0 * np.pi * np.arange(frames)[:, None, None] * np.arange(bins) / (2 * (bins - 1))
         kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
