@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import numpynn
-import references
+from tests import references
 
 SIZES = (7, 16, 5)
 
