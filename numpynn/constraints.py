@@ -132,3 +132,8 @@ def get(identifier):
 
 def serialize(constraint):
     return None if constraint is None else registry.serialize(constraint)
+
+
+def deserialize(config, custom_objects=None):
+    """A constraint from ``serialize``'s output or a name."""
+    return registry.deserialize(config, "constraint", ALL, custom_objects)

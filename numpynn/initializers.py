@@ -8,6 +8,7 @@ For a kernel of shape ``(fan_in, fan_out)``:
 - ``truncated_normal``: N(mean, stddev^2) redrawn outside mean +- 2 stddev
 - ``orthogonal``: gain * Q of the QR decomposition of a normal matrix (Saxe et al., 2014)
 - ``identity``: gain * I (2-D only)
+- ``stft``: windowed cosines or sines of a short-time Fourier transform (``STFT``)
 All draw from the global generator seeded by ``numpynn.utils.set_random_seed``.
 """
 import numpy as np
@@ -15,8 +16,15 @@ import numpy as np
 from numpynn import backend, registry
 
 
-def _fans(shape):
-    """(fan_in, fan_out) of a kernel; the last axis is the output axis."""
+def _fans(shape, input_axes=None, output_axes=None):
+    """(fan_in, fan_out) of a kernel: the products of the sizes of ``input_axes`` and
+    ``output_axes`` where both are given, else the last axis is the output axis and the ones
+    before the last two make the receptive field."""
+    if input_axes is not None and output_axes is not None:
+        return (int(np.prod([shape[a] for a in input_axes])),
+                int(np.prod([shape[a] for a in output_axes])))
+    if len(shape) == 0:
+        return 1, 1
     if len(shape) == 1:
         return shape[0], shape[0]
     receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
@@ -127,7 +135,8 @@ class Orthogonal(Initializer):
 
 
 class Identity(Initializer):
-    """``gain`` times the identity matrix (ones on the main diagonal of a 2-D shape)."""
+    """``gain`` times the identity matrix (ones on the main diagonal of a 2-D shape). Keras'
+    config leaves ``gain`` out (and so loses it); numpynn's keeps it."""
 
     def __init__(self, gain=1.0):
         self.gain = gain
@@ -141,23 +150,90 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+#: symmetric windows of length n (scipy.signal.get_window's names); a periodic window of
+#: length n is the first n values of the symmetric one of length n + 1
+WINDOWS = {"hann": np.hanning, "hamming": np.hamming, "blackman": np.blackman,
+           "bartlett": np.bartlett, "boxcar": np.ones}
+
+
+class STFT(Initializer):
+    """Kernels of a short-time Fourier transform, for a convolution over time: shape
+    ``(frame_length T, channels, bins F)``, F = fft_length / 2 + 1. With N = 2 (F - 1), the
+    value at time t and bin k is cos(-2 pi t k / N) (``side="real"``) or sin(-2 pi t k / N)
+    (``"imag"``), times ``window[t] / s``, s = sqrt(sum window^2) (``scaling="density"``),
+    sum |window| (``"spectrum"``) or 1 (`None`, or no window).
+
+    Args:
+        side: `"real"` or `"imag"`. Defaults to `"real"`.
+        window: a name among ``WINDOWS`` ("hann", "hamming", "blackman", "bartlett",
+            "boxcar"), the T window values, or `None`. Defaults to `"hann"`.
+        scaling: `"density"`, `"spectrum"` or `None`. Defaults to `"density"`.
+        periodic: a periodic rather than symmetric window. Defaults to `False`.
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"side must be 'real' or 'imag', got {side!r}.")
+        if isinstance(window, str) and window not in WINDOWS:
+            raise ValueError(f"Unknown window {window!r}: use one of {sorted(WINDOWS)}, or "
+                             "pass the window's values as a list.")
+        if scaling not in (None, "density", "spectrum"):
+            raise ValueError(f"scaling must be None, 'density' or 'spectrum', got {scaling!r}.")
+        self.side, self.scaling, self.periodic = side, scaling, bool(periodic)
+        self.window = window if window is None or isinstance(window, str) \
+            else np.asarray(window, dtype=float).tolist()
+
+    def __call__(self, shape, dtype=None):
+        if len(shape) != 3:
+            raise ValueError("STFT initializes kernels of shape (frame_length, channels, bins), "
+                             f"got shape {tuple(shape)}.")
+        frames, _, bins = shape
+        angle = -2.0 * np.pi * np.arange(frames)[:, None, None] * np.arange(bins) / (2 * (bins - 1))
+        kernel = np.cos(angle) if self.side == "real" else np.sin(angle)
+        if self.window is not None:
+            if isinstance(self.window, str):
+                window = WINDOWS[self.window](frames + self.periodic)[:frames]
+            else:
+                window = np.asarray(self.window, dtype=float)
+            if window.shape != (frames,):
+                raise ValueError(f"The window has {window.shape} values; the kernel needs "
+                                 f"frame_length = {frames}.")
+            scale = {"density": np.sqrt(np.sum(window ** 2)), "spectrum": np.sum(np.abs(window)),
+                     None: 1.0}[self.scaling]
+            kernel = kernel * window[:, None, None] / scale
+        return np.broadcast_to(kernel, shape).astype(dtype or backend.floatx())
+
+    def get_config(self):
+        return {"side": self.side, "window": self.window, "periodic": self.periodic,
+                "scaling": self.scaling}
+
+
 class VarianceScaling(Initializer):
     """Samples with variance ``scale / n`` where n is fan_in, fan_out or their average.
 
     ``distribution="uniform"``: U(-l, l) with l = sqrt(3 * scale / n);
-    ``"truncated_normal"``: N(0, s^2) cut at 2 s, s = sqrt(scale / n) / 0.87962566.
+    ``"truncated_normal"`` (or ``"normal"``): N(0, s^2) cut at 2 s, s = sqrt(scale / n) /
+    0.87962566; ``"untruncated_normal"``: N(0, scale / n). The fans are those of a Dense or
+    convolution kernel (the last axis is the output), or the products of the sizes of
+    ``input_axes`` and ``output_axes`` where both are given.
     """
 
-    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
+    def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None,
+                 input_axes=None, output_axes=None):
+        if not scale > 0:
+            raise ValueError(f"scale must be a positive number, got {scale!r}.")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(f"mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}.")
+        distribution = {"normal": "truncated_normal"}.get(str(distribution).lower(),
+                                                          str(distribution).lower())
         if distribution not in ("uniform", "truncated_normal", "untruncated_normal"):
             raise ValueError("distribution must be 'uniform', 'truncated_normal' or "
                              f"'untruncated_normal', got {distribution!r}.")
         self.scale, self.mode, self.distribution, self.seed = scale, mode, distribution, seed
+        self.input_axes, self.output_axes = input_axes, output_axes
 
     def __call__(self, shape, dtype=None):
-        fan_in, fan_out = _fans(shape)
+        fan_in, fan_out = _fans(shape, self.input_axes, self.output_axes)
         n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[self.mode]
         variance = self.scale / max(1.0, n)
         rng = self._generator()
@@ -172,8 +248,9 @@ class VarianceScaling(Initializer):
         return values.astype(dtype or backend.floatx())
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode,
-                "distribution": self.distribution, "seed": self.seed}
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                "seed": self.seed, "input_axes": self.input_axes,
+                "output_axes": self.output_axes}
 
 
 def _truncated_normal(rng, std, shape):
@@ -188,11 +265,12 @@ def _truncated_normal(rng, std, shape):
 
 def _scaling(scale, mode, distribution):
     class Named(VarianceScaling):
-        def __init__(self, seed=None):
-            super().__init__(scale, mode, distribution, seed)
+        def __init__(self, seed=None, input_axes=None, output_axes=None):
+            super().__init__(scale, mode, distribution, seed, input_axes, output_axes)
 
         def get_config(self):
-            return {"seed": self.seed}
+            return {"seed": self.seed, "input_axes": self.input_axes,
+                    "output_axes": self.output_axes}
     return Named
 
 
@@ -225,20 +303,38 @@ ALL = {
     "random_uniform": RandomUniform, "random_normal": RandomNormal,
     "truncated_normal": TruncatedNormal, "orthogonal": Orthogonal, "identity": Identity,
     "uniform": RandomUniform, "normal": RandomNormal,  # Keras' short aliases
-    "variance_scaling": VarianceScaling,
+    "variance_scaling": VarianceScaling, "stft": STFT,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
     "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
 }
 ALL.update({cls.__name__: cls for cls in list(ALL.values())})
+ALL.update(IdentityInitializer=Identity, OrthogonalInitializer=Orthogonal,
+           STFTInitializer=STFT)
+
+#: Keras' other spellings of the classes (``keras.initializers.glorot_uniform(seed=1)``)
+(zeros, ones, constant, random_uniform, random_normal, truncated_normal, orthogonal, identity,
+ variance_scaling, stft, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform,
+ lecun_normal) = (Zeros, Ones, Constant, RandomUniform, RandomNormal, TruncatedNormal,
+                  Orthogonal, Identity, VarianceScaling, STFT, GlorotUniform, GlorotNormal,
+                  HeUniform, HeNormal, LecunUniform, LecunNormal)
+IdentityInitializer, OrthogonalInitializer, STFTInitializer = Identity, Orthogonal, STFT
 
 
 def get(identifier):
-    """An initializer from a name (``"glorot_uniform"``), a config dict, or an instance."""
+    """An initializer from a name (``"glorot_uniform"``), a config dict, a class or an
+    instance."""
     if isinstance(identifier, Initializer) or callable(identifier) and not isinstance(identifier, type):
         return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Initializer):
+        return identifier()
     return registry.deserialize(identifier, "initializer", ALL)
 
 
 def serialize(initializer):
     return registry.serialize(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    """An initializer from ``serialize``'s output or a name."""
+    return registry.deserialize(config, "initializer", ALL, custom_objects)

@@ -175,3 +175,8 @@ def get(identifier):
 
 def serialize(regularizer):
     return None if regularizer is None else registry.serialize(regularizer)
+
+
+def deserialize(config, custom_objects=None):
+    """A regularizer from ``serialize``'s output or a name."""
+    return registry.deserialize(config, "regularizer", ALL, custom_objects)

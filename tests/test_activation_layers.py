@@ -40,9 +40,14 @@ def inputs(shape, seed=0):
     return x, rng.normal(size=shape)
 
 
-@pytest.mark.parametrize("kwargs", [{}, {"max_value": 6.0}, {"max_value": 1.5},
-                                    {"negative_slope": 0.1}, {"threshold": 0.3},
-                                    {"max_value": 1.5, "negative_slope": 0.1, "threshold": 0.3}],
+RELU_CASES = [{}, {"max_value": 6.0}, {"max_value": 1.5}, {"negative_slope": 0.1},
+              {"threshold": 0.3}, {"max_value": 1.5, "negative_slope": 0.1, "threshold": 0.3}]
+OTHER_CASES = [("LeakyReLU", {}), ("LeakyReLU", {"negative_slope": 0.05}),
+               ("ELU", {"alpha": 0.5}), ("Softmax", {"axis": 1})]
+PRELU_SHARED_AXES = [None, [1], [1, 2]]
+
+
+@pytest.mark.parametrize("kwargs", RELU_CASES,
                          ids=lambda kw: ",".join(f"{k}={v}" for k, v in kw.items()) or "plain")
 def test_relu_layer_equals_keras(kwargs):
     keras = references.keras()
@@ -54,9 +59,7 @@ def test_relu_layer_equals_keras(kwargs):
         np.testing.assert_allclose(a, b, rtol=RTOL)
 
 
-@pytest.mark.parametrize("name, kwargs", [
-    ("LeakyReLU", {}), ("LeakyReLU", {"negative_slope": 0.05}), ("ELU", {"alpha": 0.5}),
-    ("Softmax", {"axis": 1})])
+@pytest.mark.parametrize("name, kwargs", OTHER_CASES)
 def test_other_activation_layers_equal_keras(name, kwargs):
     keras = references.keras()
     x, probe = inputs((2, 4, 3))
@@ -68,7 +71,7 @@ def test_other_activation_layers_equal_keras(name, kwargs):
         np.testing.assert_allclose(a, b, rtol=RTOL, atol=1e-300)
 
 
-@pytest.mark.parametrize("shared_axes", [None, [1], [1, 2]])
+@pytest.mark.parametrize("shared_axes", PRELU_SHARED_AXES)
 def test_prelu_value_and_gradients_equal_keras(shared_axes):
     keras = references.keras()
     x, probe = inputs((4, 3, 5))

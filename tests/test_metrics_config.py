@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import numpynn
-import references
+from tests import references
 from numpynn import metrics
 
 IOU_FAMILY = {"IoU", "BinaryIoU", "MeanIoU", "OneHotIoU", "OneHotMeanIoU"}

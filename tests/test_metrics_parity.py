@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import numpynn
-import references
+from tests import references
 
 SIZES = (7, 16, 5)
 
@@ -153,7 +153,9 @@ FUNCTIONS = [("binary_accuracy", "multilabel"), ("categorical_accuracy", "catego
              ("kl_divergence", "categorical"), ("poisson", "positive"),
              ("binary_crossentropy", "multilabel"), ("categorical_crossentropy", "categorical"),
              ("sparse_categorical_crossentropy", "sparse"), ("pearson_correlation", "regression"),
-             ("concordance_correlation", "regression")]
+             ("concordance_correlation", "regression"), ("huber", "regression"),
+             ("binary_focal_crossentropy", "multilabel"),
+             ("categorical_focal_crossentropy", "categorical")]
 
 
 @pytest.mark.parametrize("name, kind", FUNCTIONS)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import numpynn
-import references
+from tests import references
 
 # (output units, output activation, loss, kind of targets, metric specs); a spec is a name,
 # ("object", class name, kwargs), ("class", class name) or ("function", function name)

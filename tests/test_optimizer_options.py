@@ -19,7 +19,6 @@ NOT_IN_NUMPYNN = {
     "LossScaleOptimizer": "mixed-precision loss scaling; numpynn trains in float32/64 only",
     "MultiOptimizer": "routes layers to optimizers; a numpynn optimizer never sees layers",
     "OptimizerMap": "MultiOptimizer's mapping",
-    "ScheduleFreeAdamW": "not implemented yet",
 }
 
 
@@ -74,7 +73,8 @@ def test_ema_overwrites_the_weights_every_frequency_steps():
     optimizers.Adam(0.01, use_ema=True, gradient_accumulation_steps=3),
     optimizers.Adafactor(0.05, ema_overwrite_frequency=5, use_ema=True),
     optimizers.Lamb(0.01, gradient_accumulation_steps=2, clipnorm=1.0),
-    optimizers.Lion(0.001), optimizers.Ftrl(0.1, gradient_accumulation_steps=3)],
+    optimizers.Lion(0.001), optimizers.Ftrl(0.1, gradient_accumulation_steps=3),
+    optimizers.ScheduleFreeAdamW(0.01, warmup_steps=3, gradient_accumulation_steps=2)],
     ids=lambda o: type(o).__name__)
 def test_resuming_from_a_file_equals_going_on(tmp_path, optimizer):
     """fit, save, load, fit again gives, bit for bit, what fitting twice gives: the average,

@@ -8,7 +8,7 @@ from numpynn.optimizers import schedules
 from numpynn.optimizers.base import FLUSH_PERIOD
 
 NAMES = ["sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamw", "nadam", "adamax", "lion",
-         "lamb", "adafactor", "ftrl"]
+         "lamb", "adafactor", "ftrl", "schedulefreeadamw"]
 
 # Keras 3's defaults (keras/src/optimizers/*.py).
 KERAS_DEFAULTS = {
@@ -31,6 +31,8 @@ KERAS_DEFAULTS = {
              "initial_accumulator_value": 0.1, "l1_regularization_strength": 0.0,
              "l2_regularization_strength": 0.0, "l2_shrinkage_regularization_strength": 0.0,
              "beta": 0.0},
+    "ScheduleFreeAdamW": {"learning_rate": 0.0025, "beta_1": 0.9, "beta_2": 0.999,
+                          "epsilon": 1e-8, "warmup_steps": 0},
 }
 # Keras 3's base optimizer options, on every optimizer.
 BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "clipvalue": None,
@@ -105,6 +107,10 @@ INVALID = [
     ("Ftrl", {"initial_accumulator_value": -0.1}, "initial_accumulator_value", "[0, inf)"),
     ("Ftrl", {"l1_regularization_strength": -0.1}, "l1_regularization_strength", "[0, inf)"),
     ("Ftrl", {"l2_shrinkage_regularization_strength": -1}, "l2_shrinkage", "[0, inf)"),
+    ("ScheduleFreeAdamW", {"beta_1": 0.0}, "beta_1", "(0, 1]"),
+    ("ScheduleFreeAdamW", {"beta_2": 1.0}, "beta_2", "[0, 1)"),
+    ("ScheduleFreeAdamW", {"warmup_steps": -1}, "warmup_steps", ">= 0"),
+    ("ScheduleFreeAdamW", {"warmup_steps": 2.5}, "warmup_steps", ">= 0"),
     ("SGD", {"ema_momentum": 1.5}, "ema_momentum", "[0, 1]"),
     ("SGD", {"ema_overwrite_frequency": 0}, "ema_overwrite_frequency", ">= 1"),
     ("SGD", {"ema_overwrite_frequency": 2.5}, "ema_overwrite_frequency", ">= 1"),

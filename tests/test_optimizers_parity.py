@@ -82,7 +82,8 @@ def test_schedule_matches_keras(index):
 @pytest.mark.parametrize("name", ["adam", "nadam", "rmsprop_centered_momentum",
                                   "adagrad", "adadelta", "sgd_nesterov", "adamax", "lion_ema",
                                   "lamb_accumulation_ema", "adafactor", "ftrl",
-                                  "adam_accumulation_schedule", "adafactor_accumulation"])
+                                  "adam_accumulation_schedule", "adafactor_accumulation",
+                                  "schedule_free_adamw_options"])
 def test_state_round_trip_continues_the_same_trajectory(name):
     """Stopping after 10 steps, restoring get_state() into a fresh optimizer and going on
     gives the uninterrupted trajectory."""

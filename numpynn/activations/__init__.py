@@ -107,6 +107,13 @@ def serialize(activation):
     return registry.serialize(activation)
 
 
+def deserialize(config, custom_objects=None):
+    """An activation object from ``serialize``'s output: a name or a config dict."""
+    if isinstance(config, str) and config in NEEDS_ARGUMENTS:
+        return get(config)  # the error that says which class to pass
+    return registry.deserialize(config, "activation", ALL, custom_objects)
+
+
 def _default_config(cls):
     try:
         return cls().get_config()

@@ -30,13 +30,15 @@ from numpynn.metrics.hinge import (CategoricalHinge, Hinge, SquaredHinge, catego
                                    hinge, squared_hinge)
 from numpynn.metrics.probabilistic import (BinaryCrossentropy, CategoricalCrossentropy,
                                            KLDivergence, Poisson, SparseCategoricalCrossentropy,
-                                           binary_crossentropy, categorical_crossentropy,
-                                           kl_divergence, poisson,
-                                           sparse_categorical_crossentropy)
+                                           binary_crossentropy, binary_focal_crossentropy,
+                                           categorical_crossentropy,
+                                           categorical_focal_crossentropy, kl_divergence,
+                                           poisson, sparse_categorical_crossentropy)
 from numpynn.metrics.regression import (CosineSimilarity, LogCoshError, MeanAbsoluteError,
                                         MeanAbsolutePercentageError, MeanSquaredError,
                                         MeanSquaredLogarithmicError, R2Score,
-                                        RootMeanSquaredError, cosine_similarity, log_cosh,
+                                        RootMeanSquaredError, cosine_similarity, huber,
+                                        log_cosh,
                                         mean_absolute_error, mean_absolute_percentage_error,
                                         mean_squared_error, mean_squared_logarithmic_error)
 

@@ -1,72 +1,21 @@
-"""Probabilistic metrics: running means of cross-entropies, KL divergence and Poisson.
-
-Cross-entropies use numpynn's losses (probabilities clipped to [eps, 1 - eps]). Per sample:
+"""Probabilistic metrics: running means of the cross-entropies, KL divergence and Poisson
+losses of ``numpynn.losses`` (probabilities clipped to [eps, 1 - eps]), as in Keras, where
+``keras.metrics.poisson`` is ``keras.losses.poisson``. Per sample:
 - ``kl_divergence``: sum(y log(y / p)), y and p clipped to [eps, 1]
 - ``poisson``: mean(p - y log(p + eps))
 """
 import numpy as np
 
-from numpynn import backend, losses
+from numpynn import losses
 from numpynn.metrics.base import MeanWrapperWithConfig, metric_function
 
-
-def _targets(y_true, y_pred):
-    """Let (n,) targets meet (n, 1) predictions."""
-    y_true = np.asarray(y_true, dtype=y_pred.dtype)
-    if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-        y_true = y_true[..., None]
-    return y_true
-
-
-@metric_function
-def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """-mean(y log p + (1 - y) log(1 - p)) over ``axis`` (see ``losses.BinaryCrossentropy``)."""
-    y_pred = np.moveaxis(np.asarray(y_pred), axis, -1)
-    loss = losses.BinaryCrossentropy(from_logits=from_logits, label_smoothing=label_smoothing)
-    return loss.call(np.moveaxis(_targets(y_true, y_pred), axis, -1), y_pred)
-
-
-@metric_function
-def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """-sum(y log p) over ``axis`` (see ``losses.CategoricalCrossentropy``)."""
-    y_pred = np.asarray(y_pred)
-    loss = losses.CategoricalCrossentropy(from_logits=from_logits,
-                                          label_smoothing=label_smoothing, axis=axis)
-    return loss.call(np.asarray(y_true, dtype=y_pred.dtype), y_pred)
-
-
-@metric_function
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
-                                    axis=-1):
-    """-log p[label] (see ``losses.SparseCategoricalCrossentropy``); 0 where the label is
-    ``ignore_class``."""
-    y_pred = np.moveaxis(np.asarray(y_pred), axis, -1)
-    labels = np.asarray(y_true)
-    if labels.ndim == y_pred.ndim and labels.shape[-1] == 1:
-        labels = labels[..., 0]
-    ignored = None if ignore_class is None else labels == ignore_class
-    if ignored is not None:
-        labels = np.where(ignored, 0, labels)
-    values = losses.SparseCategoricalCrossentropy(from_logits=from_logits).call(labels, y_pred)
-    return values if ignored is None else np.where(ignored, 0.0, values)
-
-
-@metric_function
-def kl_divergence(y_true, y_pred):
-    """sum(y log(y / p)) over the last axis, y and p clipped to [eps, 1]."""
-    y_pred = np.asarray(y_pred)
-    eps = backend.epsilon()
-    y = np.clip(np.asarray(y_true, dtype=y_pred.dtype), eps, 1)
-    p = np.clip(y_pred, eps, 1)
-    return np.sum(y * np.log(y / p), axis=-1)
-
-
-@metric_function
-def poisson(y_true, y_pred):
-    """mean(p - y log(p + eps)) over the last axis."""
-    y_pred = np.asarray(y_pred)
-    y = np.asarray(y_true, dtype=y_pred.dtype)
-    return np.mean(y_pred - y * np.log(y_pred + backend.epsilon()), axis=-1)
+binary_crossentropy = metric_function(losses.binary_crossentropy)
+binary_focal_crossentropy = metric_function(losses.binary_focal_crossentropy)
+categorical_crossentropy = metric_function(losses.categorical_crossentropy)
+categorical_focal_crossentropy = metric_function(losses.categorical_focal_crossentropy)
+sparse_categorical_crossentropy = metric_function(losses.sparse_categorical_crossentropy)
+kl_divergence = metric_function(losses.kl_divergence)
+poisson = metric_function(losses.poisson)
 
 
 class BinaryCrossentropy(MeanWrapperWithConfig):

@@ -1,11 +1,10 @@
 """Regression metrics: running means of per-sample errors, RMSE and R^2.
 
-Per-sample formulas (mean over the last axis):
-- ``mean_squared_error``: (y - p)^2;  ``mean_absolute_error``: |y - p|
-- ``mean_absolute_percentage_error``: 100 |y - p| / max(|y|, eps)
-- ``mean_squared_logarithmic_error``: (log(max(p, eps) + 1) - log(max(y, eps) + 1))^2
-- ``log_cosh``: log(cosh(p - y))
-- ``cosine_similarity``: sum(y / ||y|| * p / ||p||) (no mean)
+The per-sample functions are the losses of ``numpynn.losses`` (as in Keras, where
+``keras.metrics.mean_squared_error`` is ``keras.losses.mean_squared_error``):
+``mean_squared_error``, ``mean_absolute_error``, ``mean_absolute_percentage_error``,
+``mean_squared_logarithmic_error``, ``log_cosh``, ``huber``; ``cosine_similarity`` is
+sum(y / ||y|| * p / ||p||) over the last axis, the cosine loss with its sign turned.
 ``RootMeanSquaredError`` = sqrt(weighted mean of (y - p)^2); ``R2Score`` = 1 - SS_res / SS_tot
 per output column.
 """
@@ -13,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from numpynn import backend, losses
+from numpynn import losses
 from numpynn.metrics.base import (Mean, MeanWrapperWithConfig, Metric, as_result,
                                   metric_function, same_rank)
 
@@ -25,45 +24,17 @@ def _pair(y_true, y_pred):
 
 mean_squared_error = metric_function(losses.mean_squared_error)
 mean_absolute_error = metric_function(losses.mean_absolute_error)
-
-
-@metric_function
-def mean_absolute_percentage_error(y_true, y_pred):
-    """100 mean(|y - p| / max(|y|, eps)), shape (batch, ...)."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return 100.0 * np.mean(np.abs((y_true - y_pred) / np.maximum(np.abs(y_true),
-                                                                 backend.epsilon())), axis=-1)
-
-
-@metric_function
-def mean_squared_logarithmic_error(y_true, y_pred):
-    """mean((log(max(p, eps) + 1) - log(max(y, eps) + 1))^2), shape (batch, ...)."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    eps = backend.epsilon()
-    diff = np.log(np.maximum(y_pred, eps) + 1.0) - np.log(np.maximum(y_true, eps) + 1.0)
-    return np.mean(diff * diff, axis=-1)
-
-
-@metric_function
-def log_cosh(y_true, y_pred):
-    """mean(log(cosh(p - y))) = mean(x + softplus(-2x) - log 2), x = p - y."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    x = y_pred - y_true
-    return np.mean(x + np.logaddexp(0.0, -2.0 * x) - np.log(2.0), axis=-1)
-
-
-def _l2_normalize(x, axis):
-    """x / max(||x||, eps) (Keras' ``normalize``: x * min(1/sqrt(sum x^2), 1/eps))."""
-    with np.errstate(divide="ignore"):
-        inverse = 1.0 / np.sqrt(np.sum(x * x, axis=axis, keepdims=True))
-    return x * np.minimum(inverse, 1.0 / backend.epsilon())
+mean_absolute_percentage_error = metric_function(losses.mean_absolute_percentage_error)
+mean_squared_logarithmic_error = metric_function(losses.mean_squared_logarithmic_error)
+log_cosh = metric_function(losses.log_cosh)
+huber = metric_function(losses.huber)
 
 
 @metric_function
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """sum(y/||y|| * p/||p||) along ``axis``: 1 for the same direction, -1 for opposite."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return np.sum(_l2_normalize(y_true, axis) * _l2_normalize(y_pred, axis), axis=axis)
+    """sum(y/||y|| * p/||p||) along ``axis``: 1 for the same direction, -1 for opposite (the
+    loss ``losses.cosine_similarity`` with the sign turned)."""
+    return -losses.cosine_similarity(y_true, y_pred, axis=axis)
 
 
 class MeanSquaredError(MeanWrapperWithConfig):

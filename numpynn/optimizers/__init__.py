@@ -13,10 +13,12 @@ from numpynn.optimizers.lamb import Lamb
 from numpynn.optimizers.lion import Lion
 from numpynn.optimizers.nadam import Nadam
 from numpynn.optimizers.rmsprop import RMSprop
+from numpynn.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from numpynn.optimizers.sgd import SGD
 
 ALL = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, AdamW, Nadam,
-                                     Adamax, Lion, Lamb, Adafactor, Ftrl)}
+                                     Adamax, Lion, Lamb, Adafactor, Ftrl,
+                                     ScheduleFreeAdamW)}
 ALIASES = {name.lower(): cls for name, cls in ALL.items()}
 
 

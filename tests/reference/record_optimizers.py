@@ -149,6 +149,13 @@ KERAS_CASES = [
         "learning_rate": schedule("CosineDecayRestarts", initial_learning_rate=0.1,
                                   first_decay_steps=4, t_mul=1.5, m_mul=0.8, alpha=0.1),
         "momentum": 0.5}),
+    ("schedule_free_adamw_defaults", "ScheduleFreeAdamW", {}),
+    ("schedule_free_adamw", "ScheduleFreeAdamW", {"learning_rate": 0.05, "beta_1": 0.8,
+                                                  "beta_2": 0.99, "epsilon": 1e-3,
+                                                  "warmup_steps": 5}),
+    ("schedule_free_adamw_options", "ScheduleFreeAdamW", {
+        "learning_rate": 0.05, "weight_decay": 0.1, "gradient_accumulation_steps": 2,
+        "clipnorm": 0.5, "use_ema": True, "ema_momentum": 0.9}),
 ]
 
 # (case, numpynn class, numpynn kwargs, torch class, torch kwargs, clip, lr schedule).
