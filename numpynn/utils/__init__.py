@@ -1,5 +1,15 @@
-"""Utilities: seeding, one-hot labels, gradient checking, progress bars."""
-from numpynn.utils.gradient_check import GradientCheckResult, gradient_check
+"""Utilities: seeding, one-hot labels, gradient checking, progress bars.
+
+``gradient_check`` builds models, so it lives with them (``numpynn.models.gradient_check``);
+it is found here too, on first use, as ``keras.utils`` users expect.
+"""
 from numpynn.utils.numerical import normalize, to_categorical
 from numpynn.utils.progbar import Progbar
 from numpynn.utils.seeding import set_random_seed
+
+
+def __getattr__(name):
+    if name in ("gradient_check", "GradientCheckResult"):
+        from numpynn.models import gradient_check as module
+        return getattr(module, name)
+    raise AttributeError(f"module 'numpynn.utils' has no attribute {name!r}")
