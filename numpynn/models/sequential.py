@@ -55,12 +55,9 @@ class Sequential(Model):
             self.input_shape = layer.input_shape
             self._input_layer = layer
             return
-        if not self._layers and self.input_shape is None:
-            if isinstance(layer, Model):
-                if layer.built and len(layer.inputs) == 1:
-                    self.input_shape = layer.inputs[0].shape
-            elif layer.input_shape is not None:
-                self.input_shape = layer.input_shape
+        if not self._layers and self.input_shape is None \
+                and isinstance(layer.input_shape, tuple):  # a model with one input too
+            self.input_shape = layer.input_shape
         if any(l.name == layer.name for l in self._layers):
             raise ValueError(f"Layer names must be unique; {layer.name!r} is already used.")
         self._layers.append(layer)

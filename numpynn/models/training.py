@@ -58,7 +58,7 @@ class Trainer:
         self._build_if_possible()
         if self.built:
             self._refresh_layout()
-            self._ensure_optimizer()
+            self._compile_outputs()
 
     def _refresh_layout(self):
         """Rebuild the buffer (trainable weights first) if ``trainable`` flags changed since
@@ -68,8 +68,9 @@ class Trainer:
             self._make_buffer()
 
     def _ensure_optimizer(self):
-        """(Re)build the optimizer's state when it does not match the trainable parameters,
-        and the per-output losses and metrics once per compile and build."""
+        """(Re)build the optimizer's state when it does not match the trainable parameters
+        (as Keras, at the first ``fit`` after ``compile``), and the per-output losses and
+        metrics once per compile and build."""
         if not self.optimizer.built or self.optimizer.size != self.n_trainable:
             self.optimizer.build(self._trainable_view())
         if self._compiled_outputs is None:
@@ -119,14 +120,17 @@ class Trainer:
             data.check_input_shape(array, tensor.shape)
         return xs
 
-    def _prepare(self, x, y):
+    def _prepare(self, x, y, training=True):
         """Inputs and targets as lists of checked arrays; the model built, bound to its
-        buffer, and ready to train."""
+        buffer, and (``training``) ready to train."""
         xs = self._inputs(x)
-        if not self._layout_checked:  # the first fit/evaluate after compile
+        if training and not self._layout_checked:  # the first fit after compile
             self._refresh_layout()
             self._layout_checked = True
-        self._ensure_optimizer()
+        if training:
+            self._ensure_optimizer()
+        elif self._compiled_outputs is None:
+            self._compile_outputs()
         outputs = self._compiled_outputs
         if y is None:
             raise ValueError("y is None: pass the targets (labels) as a NumPy array.")
@@ -194,7 +198,7 @@ class Trainer:
         if validation_data is not None:
             if len(validation_data) != 2:
                 raise ValueError("validation_data must be a tuple (x_val, y_val).")
-            validation_data = self._prepare(*validation_data)
+            validation_data = self._prepare(*validation_data, training=False)
         n = len(xs[0])
         batch_size = _batch_size(batch_size, n)
         verbose = _resolve_verbose(verbose)
@@ -268,7 +272,7 @@ class Trainer:
         order (the loss, each output's loss, the metrics), or a dict with
         ``return_dict=True``."""
         self._check_compiled("evaluate")
-        xs, ys = self._prepare(x, y)
+        xs, ys = self._prepare(x, y, training=False)
         batch_size = _batch_size(batch_size, len(xs[0]))
         verbose = _resolve_verbose(verbose)
         bar = Progbar(-(-len(xs[0]) // batch_size), verbose) if verbose else None

@@ -1,0 +1,222 @@
+"""Functional and nested models against Keras 3: the same architecture built with both
+libraries, Keras' weights copied with set_weights, then predict and one full-batch SGD step
+(the weights after it and the reported losses) compared. Also the summary of nested models
+and the "classify clothing" tutorial's probability model."""
+import numpy as np
+import pytest
+
+import numpynn as keras
+
+import references
+
+N = 8
+
+
+def multi_io(lib):
+    a, b = lib.Input(shape=(4,), name="a"), lib.Input(shape=(3,), name="b")
+    shared = lib.layers.Dense(5, activation="tanh", name="shared")
+    h = lib.layers.concatenate([shared(a), lib.layers.Dense(5, name="db")(b)], name="joined")
+    out1 = lib.layers.Dense(1, activation="sigmoid", name="out1")(h)
+    out2 = lib.layers.Dense(3, activation="softmax", name="out2")(lib.layers.add([h, h]))
+    return lib.Model([a, b], [out1, out2])
+
+
+def shared_and_fan_out(lib):
+    """One Dense called three times; a tensor feeding three layers."""
+    x = lib.Input(shape=(4,), name="x")
+    shared = lib.layers.Dense(4, activation="tanh", name="shared")
+    h = shared(shared(x))
+    branches = [lib.layers.Dense(3, name=f"branch{i}")(h) for i in range(2)] + [shared(h)]
+    merged = lib.layers.concatenate(branches, name="merged")
+    return lib.Model(x, lib.layers.Dense(2, name="out")(merged))
+
+
+def merges(lib):
+    """Every merge layer in one graph."""
+    a, b = lib.Input(shape=(3,), name="a"), lib.Input(shape=(3,), name="b")
+    p = lib.layers.Dense(3, activation="tanh", name="p")(a)
+    q = lib.layers.Dense(3, activation="tanh", name="q")(b)
+    parts = [lib.layers.Add(name="sum")([p, q]), lib.layers.Subtract(name="diff")([p, q]),
+             lib.layers.Multiply(name="prod")([p, q]), lib.layers.Average(name="mean")([p, q]),
+             lib.layers.Maximum(name="most")([p, q]), lib.layers.Minimum(name="least")([p, q]),
+             lib.layers.Dot(axes=1, name="dot")([p, q]),
+             lib.layers.Dot(axes=1, normalize=True, name="cosine")([p, q])]
+    joined = lib.layers.Concatenate(name="joined")(parts)
+    return lib.Model([a, b], lib.layers.Dense(2, name="out")(joined))
+
+
+def sequential_in_sequential(lib):
+    inner = lib.Sequential([lib.Input(shape=(4,)), lib.layers.Dense(5, activation="relu"),
+                            lib.layers.Dense(3)], name="inner")
+    return lib.Sequential([inner, lib.layers.Dense(3, activation="softmax")], name="outer")
+
+
+def encoder(lib, name="encoder"):
+    x = lib.Input(shape=(4,))
+    h = lib.layers.Dense(5, activation="tanh")(x)
+    return lib.Model(x, lib.layers.BatchNormalization()(lib.layers.Dense(3)(h)), name=name)
+
+
+def functional_used_twice(lib, frozen=False):
+    enc = encoder(lib)
+    enc.trainable = not frozen
+    a, b = lib.Input(shape=(4,), name="a"), lib.Input(shape=(4,), name="b")
+    distance = lib.layers.subtract([enc(a), enc(b)], name="distance")
+    return lib.Model([a, b], lib.layers.Dense(1, activation="sigmoid", name="head")(distance))
+
+
+def frozen_sub_model(lib):
+    return functional_used_twice(lib, frozen=True)
+
+
+def _data(model_inputs, outputs, rng):
+    xs = [rng.standard_normal((N,) + tuple(shape[1:])).astype("float32")
+          for shape in model_inputs]
+    ys = []
+    for shape, kind in outputs:
+        if kind == "sparse":
+            ys.append(rng.integers(0, shape[-1], N))
+        elif kind == "binary":
+            ys.append(rng.integers(0, 2, (N, shape[-1])).astype("float32"))
+        elif kind == "one_hot":
+            ys.append(np.eye(shape[-1], dtype="float32")[rng.integers(0, shape[-1], N)])
+        else:
+            ys.append(rng.standard_normal((N,) + tuple(shape[1:])).astype("float32"))
+    return xs, ys
+
+
+# builder, losses, loss weights, target kinds
+CASES = {
+    "multi_io": (multi_io, ["binary_crossentropy", "sparse_categorical_crossentropy"],
+                 [0.5, 2.0], ["binary", "sparse"]),
+    "shared_and_fan_out": (shared_and_fan_out, "mse", None, ["regression"]),
+    "merges": (merges, "mse", None, ["regression"]),
+    "sequential_in_sequential": (sequential_in_sequential, "categorical_crossentropy", None,
+                                 ["one_hot"]),
+    "functional_used_twice": (functional_used_twice, "binary_crossentropy", None, ["binary"]),
+    "frozen_sub_model": (frozen_sub_model, "binary_crossentropy", None, ["binary"]),
+}
+
+
+def _random_weights(model, rng):
+    """Keras' weights, with BatchNormalization's moving variance away from 1."""
+    return [np.abs(w) + 0.5 if "variance" in getattr(v, "path", "") else w
+            for v, w in zip(model.weights, [rng.normal(size=w.shape).astype("float32") * 0.5
+                                            for w in model.get_weights()])]
+
+
+def _shapes(model, attribute):
+    shapes = getattr(model, attribute)
+    return [tuple(shapes)] if isinstance(shapes, tuple) else [tuple(s) for s in shapes]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_predict_and_one_sgd_step_match_keras(case):
+    reference = references.keras()
+    build, loss, loss_weights, kinds = CASES[case]
+    rng = np.random.default_rng(0)
+    theirs, ours = build(reference), build(keras)
+    theirs.set_weights(_random_weights(theirs, rng))
+    ours.set_weights(theirs.get_weights())
+    xs, ys = _data(_shapes(theirs, "input_shape"),
+                   list(zip(_shapes(theirs, "output_shape"), kinds)), rng)
+    xs, ys = (xs[0] if len(xs) == 1 else xs), (ys[0] if len(ys) == 1 else ys)
+    _assert_close(ours.predict(xs, verbose=0), theirs.predict(xs, verbose=0))
+
+    theirs.compile(reference.optimizers.SGD(0.1), loss=loss, loss_weights=loss_weights,
+                   run_eagerly=True)
+    ours.compile(keras.optimizers.SGD(0.1), loss=loss, loss_weights=loss_weights)
+    history = {lib: model.fit(xs, ys, batch_size=N, epochs=1, shuffle=False, verbose=0).history
+               for lib, model in (("keras", theirs), ("numpynn", ours))}
+    assert sorted(history["numpynn"]) == sorted(history["keras"])
+    for key, values in history["keras"].items():
+        assert history["numpynn"][key][0] == pytest.approx(values[0], rel=1e-5), key
+    _assert_close(ours.get_weights(), theirs.get_weights())
+    _assert_close(ours.predict(xs, verbose=0), theirs.predict(xs, verbose=0))
+
+
+def _assert_close(ours, theirs):
+    ours = ours if isinstance(ours, list) else [ours]
+    theirs = theirs if isinstance(theirs, list) else [theirs]
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, np.asarray(b), rtol=2e-5, atol=2e-6)
+
+
+def test_frozen_sub_model_keeps_its_weights_and_counts_as_keras():
+    reference = references.keras()
+    models = {lib: frozen_sub_model(lib) for lib in (reference, keras)}
+    ours = models[keras]
+    before = ours.get_layer("encoder").get_weights()
+    ours.compile("sgd", "binary_crossentropy")
+    rng = np.random.default_rng(1)
+    ours.fit([rng.standard_normal((N, 4))] * 2, rng.integers(0, 2, (N, 1)), verbose=0)
+    for a, b in zip(before, ours.get_layer("encoder").get_weights()):
+        np.testing.assert_array_equal(a, b)  # BatchNormalization frozen runs in inference
+    assert [w.shape for w in ours.trainable_weights] == \
+        [tuple(w.shape) for w in models[reference].trainable_weights]
+    assert ours.count_params() == models[reference].count_params()
+
+
+def test_trainable_changes_take_effect_at_the_next_compile_as_in_keras():
+    """compile, fit, freeze, fit: Keras still trains the layer; after compile it does not."""
+    reference = references.keras()
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((N, 4)).astype("float32")
+    y = rng.standard_normal((N, 2)).astype("float32")
+    trained = {}
+    for lib in (reference, keras):
+        model = lib.Sequential([lib.Input(shape=(4,)), lib.layers.Dense(3),
+                                lib.layers.Dense(2)])
+        model.compile("sgd", "mse")
+        model.fit(x, y, verbose=0)
+        model.layers[0].trainable = False
+        moved = []
+        for recompile in (False, True):
+            if recompile:
+                model.compile("sgd", "mse")
+            before = model.layers[0].get_weights()[0].copy()
+            model.fit(x, y, verbose=0)
+            moved.append(not np.allclose(before, model.layers[0].get_weights()[0]))
+        trained[lib] = moved
+    assert trained[keras] == trained[reference] == [True, False]
+
+
+@pytest.mark.parametrize("build", [sequential_in_sequential, functional_used_twice,
+                                   frozen_sub_model, multi_io])
+def test_summary_text_matches_keras(build, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # the layout Keras prints into an 80-column log
+    reference = references.keras()
+    texts = {}
+    for lib in (reference, keras):
+        lib.backend.clear_session()
+        model = build(lib)
+        model.compile("adam", "mse")
+        printed = []
+        model.summary(print_fn=lambda line, *_, **__: printed.append(line))
+        texts[lib] = "\n".join(printed).rstrip("\n").splitlines()
+    assert texts[keras] == texts[reference]
+
+
+def test_clothing_tutorial_probability_model():
+    """probability_model = keras.Sequential([model, keras.layers.Softmax()])"""
+    reference = references.keras()
+    rng = np.random.default_rng(3)
+    images = rng.random((6, 28, 28)).astype("float32")
+    probabilities = {}
+    for lib in (reference, keras):
+        model = lib.Sequential([lib.layers.Flatten(input_shape=(28, 28)),
+                                lib.layers.Dense(16, activation="relu"), lib.layers.Dense(10)])
+        model.compile(optimizer="adam", metrics=["accuracy"],
+                      loss=lib.losses.SparseCategoricalCrossentropy(from_logits=True))
+        if lib is reference:
+            weights = [rng.normal(size=w.shape).astype("float32") * 0.1
+                       for w in model.get_weights()]
+        model.set_weights(weights)
+        probability_model = lib.Sequential([model, lib.layers.Softmax()])
+        probabilities[lib] = (probability_model.predict(images, verbose=0),
+                              probability_model.predict(np.expand_dims(images[1], 0),
+                                                        verbose=0))
+    for ours, theirs in zip(probabilities[keras], probabilities[reference]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-7)
+    assert probabilities[keras][1].shape == (1, 10)
