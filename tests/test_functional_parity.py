@@ -8,94 +8,8 @@ import pytest
 import numpynn as keras
 
 import references
-
-N = 8
-
-
-def multi_io(lib):
-    a, b = lib.Input(shape=(4,), name="a"), lib.Input(shape=(3,), name="b")
-    shared = lib.layers.Dense(5, activation="tanh", name="shared")
-    h = lib.layers.concatenate([shared(a), lib.layers.Dense(5, name="db")(b)], name="joined")
-    out1 = lib.layers.Dense(1, activation="sigmoid", name="out1")(h)
-    out2 = lib.layers.Dense(3, activation="softmax", name="out2")(lib.layers.add([h, h]))
-    return lib.Model([a, b], [out1, out2])
-
-
-def shared_and_fan_out(lib):
-    """One Dense called three times; a tensor feeding three layers."""
-    x = lib.Input(shape=(4,), name="x")
-    shared = lib.layers.Dense(4, activation="tanh", name="shared")
-    h = shared(shared(x))
-    branches = [lib.layers.Dense(3, name=f"branch{i}")(h) for i in range(2)] + [shared(h)]
-    merged = lib.layers.concatenate(branches, name="merged")
-    return lib.Model(x, lib.layers.Dense(2, name="out")(merged))
-
-
-def merges(lib):
-    """Every merge layer in one graph."""
-    a, b = lib.Input(shape=(3,), name="a"), lib.Input(shape=(3,), name="b")
-    p = lib.layers.Dense(3, activation="tanh", name="p")(a)
-    q = lib.layers.Dense(3, activation="tanh", name="q")(b)
-    parts = [lib.layers.Add(name="sum")([p, q]), lib.layers.Subtract(name="diff")([p, q]),
-             lib.layers.Multiply(name="prod")([p, q]), lib.layers.Average(name="mean")([p, q]),
-             lib.layers.Maximum(name="most")([p, q]), lib.layers.Minimum(name="least")([p, q]),
-             lib.layers.Dot(axes=1, name="dot")([p, q]),
-             lib.layers.Dot(axes=1, normalize=True, name="cosine")([p, q])]
-    joined = lib.layers.Concatenate(name="joined")(parts)
-    return lib.Model([a, b], lib.layers.Dense(2, name="out")(joined))
-
-
-def sequential_in_sequential(lib):
-    inner = lib.Sequential([lib.Input(shape=(4,)), lib.layers.Dense(5, activation="relu"),
-                            lib.layers.Dense(3)], name="inner")
-    return lib.Sequential([inner, lib.layers.Dense(3, activation="softmax")], name="outer")
-
-
-def encoder(lib, name="encoder"):
-    x = lib.Input(shape=(4,))
-    h = lib.layers.Dense(5, activation="tanh")(x)
-    return lib.Model(x, lib.layers.BatchNormalization()(lib.layers.Dense(3)(h)), name=name)
-
-
-def functional_used_twice(lib, frozen=False):
-    enc = encoder(lib)
-    enc.trainable = not frozen
-    a, b = lib.Input(shape=(4,), name="a"), lib.Input(shape=(4,), name="b")
-    distance = lib.layers.subtract([enc(a), enc(b)], name="distance")
-    return lib.Model([a, b], lib.layers.Dense(1, activation="sigmoid", name="head")(distance))
-
-
-def frozen_sub_model(lib):
-    return functional_used_twice(lib, frozen=True)
-
-
-def _data(model_inputs, outputs, rng):
-    xs = [rng.standard_normal((N,) + tuple(shape[1:])).astype("float32")
-          for shape in model_inputs]
-    ys = []
-    for shape, kind in outputs:
-        if kind == "sparse":
-            ys.append(rng.integers(0, shape[-1], N))
-        elif kind == "binary":
-            ys.append(rng.integers(0, 2, (N, shape[-1])).astype("float32"))
-        elif kind == "one_hot":
-            ys.append(np.eye(shape[-1], dtype="float32")[rng.integers(0, shape[-1], N)])
-        else:
-            ys.append(rng.standard_normal((N,) + tuple(shape[1:])).astype("float32"))
-    return xs, ys
-
-
-# builder, losses, loss weights, target kinds
-CASES = {
-    "multi_io": (multi_io, ["binary_crossentropy", "sparse_categorical_crossentropy"],
-                 [0.5, 2.0], ["binary", "sparse"]),
-    "shared_and_fan_out": (shared_and_fan_out, "mse", None, ["regression"]),
-    "merges": (merges, "mse", None, ["regression"]),
-    "sequential_in_sequential": (sequential_in_sequential, "categorical_crossentropy", None,
-                                 ["one_hot"]),
-    "functional_used_twice": (functional_used_twice, "binary_crossentropy", None, ["binary"]),
-    "frozen_sub_model": (frozen_sub_model, "binary_crossentropy", None, ["binary"]),
-}
+from graph_models import (CASES, N, case_data, frozen_sub_model, functional_used_twice, multi_io,
+                          sequential_in_sequential)
 
 
 def _random_weights(model, rng):
@@ -103,11 +17,6 @@ def _random_weights(model, rng):
     return [np.abs(w) + 0.5 if "variance" in getattr(v, "path", "") else w
             for v, w in zip(model.weights, [rng.normal(size=w.shape).astype("float32") * 0.5
                                             for w in model.get_weights()])]
-
-
-def _shapes(model, attribute):
-    shapes = getattr(model, attribute)
-    return [tuple(shapes)] if isinstance(shapes, tuple) else [tuple(s) for s in shapes]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -118,9 +27,7 @@ def test_predict_and_one_sgd_step_match_keras(case):
     theirs, ours = build(reference), build(keras)
     theirs.set_weights(_random_weights(theirs, rng))
     ours.set_weights(theirs.get_weights())
-    xs, ys = _data(_shapes(theirs, "input_shape"),
-                   list(zip(_shapes(theirs, "output_shape"), kinds)), rng)
-    xs, ys = (xs[0] if len(xs) == 1 else xs), (ys[0] if len(ys) == 1 else ys)
+    xs, ys = case_data(theirs, kinds, rng)
     _assert_close(ours.predict(xs, verbose=0), theirs.predict(xs, verbose=0))
 
     theirs.compile(reference.optimizers.SGD(0.1), loss=loss, loss_weights=loss_weights,

@@ -75,10 +75,6 @@ class Node:
         """The output tensor(s): one tensor, or a list for a layer with several outputs."""
         return self.outputs if self.several_outputs else self.outputs[0]
 
-    def history(self, tensor):
-        """``[layer name, node index, tensor index]`` of one of this node's input tensors."""
-        return [tensor.node.layer.name, tensor.node.index, tensor.index]
-
     def __repr__(self):
         return f"<Node {self.layer.name}[{self.index}]>"
 

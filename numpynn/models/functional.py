@@ -22,6 +22,14 @@ from numpynn.models.serialization import MODEL_CLASSES, deserialize_layer, seria
 class Functional(Model):
     """A model made from tensors: ``Model(inputs, outputs)`` (see ``Model``)."""
 
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
+        if inputs is None or outputs is None:
+            raise ValueError("Model(inputs, outputs) needs both the input tensor(s) and the "
+                             "output tensor(s): x = Input(shape=...), y = layers called on x, "
+                             "then Model(x, y). (A Model subclass with its own call() is not "
+                             "supported: numpynn needs the graph to run backward.)")
+        super().__init__(inputs, outputs, name=name, trainable=trainable)
+
     def get_config(self):
         local = {}  # node id -> index of the call among this model's calls of its layer
         members = {id(node) for node in self.graph_nodes} | {id(t.node) for t in self.inputs}

@@ -28,10 +28,11 @@ from numpynn.models.penalties import Penalties
 from numpynn.models.plan import Plan, apply_flags
 from numpynn.models.summary import summary_lines
 from numpynn.models.training import Trainer
+from numpynn.models.weights import ModelWeights
 from numpynn.parameters import ParameterBuffer
 
 
-class Model(Trainer, Layer):
+class Model(Trainer, ModelWeights, Layer):
     """A graph of layers from ``inputs`` to ``outputs``, with Keras' ``compile`` / ``fit`` /
     ``evaluate`` / ``predict``.
 
@@ -64,10 +65,7 @@ class Model(Trainer, Layer):
         #: regularization losses and constraints of the layers (None when there are none).
         self.penalties = None
         self._plan = None
-        if inputs is not None or outputs is not None:
-            if inputs is None or outputs is None:
-                raise ValueError("Model(inputs, outputs) needs both the input tensor(s) and "
-                                 "the output tensor(s).")
+        if inputs is not None:
             self._set_graph(inputs, outputs)
 
     # -- the graph ----------------------------------------------------------------------------
@@ -179,54 +177,15 @@ class Model(Trainer, Layer):
             return [x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x]
         return self._input_structure.flatten(x, self.input_names, "inputs")
 
-    # -- weights and the buffer -------------------------------------------------------------
-    def _leaf_layers(self):
-        """The layers that hold weights (no models), each once, in ``get_weights`` order."""
-        return [layer for layer, _ in self._weight_layers()]
-
-    def _weight_layers(self, trainable=True, seen=None):
-        """``[(leaf layer, trainable)]``: a layer trains if it and every model around it do."""
-        seen = set() if seen is None else seen
-        result = []
-        for layer in self.layers:
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            if isinstance(layer, Model):
-                result += layer._weight_layers(trainable and layer.trainable, seen)
-            else:
-                result.append((layer, trainable and layer.trainable))
-        return result
-
-    def weight_paths(self):
-        """``[(path, layer)]`` for each leaf layer, ``path`` its positions in ``layers`` at
-        each depth (``(2, 0)``: layer 0 of the model at position 2); for saving."""
-        result, seen = [], set()
-
-        def walk(model, prefix):
-            for i, layer in enumerate(model.layers):
-                if id(layer) in seen:
-                    continue
-                seen.add(id(layer))
-                if isinstance(layer, Model):
-                    walk(layer, prefix + (i,))
-                else:
-                    result.append((prefix + (i,), layer))
-        walk(self, ())
-        return result
-
-    def _weight_entries(self):
-        """``[(layer, weight name, trainable)]`` in ``get_weights`` order."""
-        return [(layer, name, trainable and name not in layer.non_trainable_names)
-                for layer, trainable in self._weight_layers() for name in layer.params]
-
+    # -- the buffer ---------------------------------------------------------------------------
     def _make_buffer(self):
         """Move all weights into one buffer, the trainable ones first (the optimizer sees
         only that leading part), bind the layers to views of it and plan the two passes."""
         leaves = self._leaf_layers()
         dtypes = {layer.dtype for layer in leaves}
         if len(dtypes) > 1:
-            raise ValueError(f"All layers of a model must share one dtype, got {sorted(dtypes)}.")
+            raise ValueError(f"All layers of a model must share one dtype, got "
+                             f"{sorted(dtypes)}.")
         entries = self._weight_entries()
         ordered = sorted(entries, key=lambda entry: not entry[2])  # stable
         self.buffer = ParameterBuffer([(f"{l.name}/{n}", l.params[n]) for l, n, _ in ordered],
@@ -246,13 +205,6 @@ class Model(Trainer, Layer):
         apply_flags(self._plain_flags)
         self._compiled_outputs = None  # which gradients fuse depends on the output layers
 
-    def _owns_weights(self):
-        """Whether the layers' weights are still views of this model's buffer (an outer
-        model using this one as a layer moves them into its own)."""
-        values = self.buffer.values
-        return all(w.base is values for layer in self._leaf_layers()
-                   for w in layer.params.values())
-
     def _ensure_built(self, x=None):
         """Build (a Sequential from the shape of ``x`` if it has no input shape) and bind
         the weights to this model's buffer."""
@@ -269,51 +221,11 @@ class Model(Trainer, Layer):
         if not self.built and self.input_shape is not None and self.layers:
             self.build()
 
-    def get_weights(self):
-        """Copies of all weights, layer by layer (kernel before bias), as Keras orders them."""
-        self._build_if_possible()
-        return [w for layer in self._leaf_layers() for w in layer.get_weights()]
-
-    def set_weights(self, weights):
-        """Overwrite all weights from a list shaped like ``get_weights()``."""
-        self._build_if_possible()
-        weights = list(weights)
-        leaves = self._leaf_layers()
-        expected = sum(len(layer.params) for layer in leaves)
-        if len(weights) != expected:
-            raise ValueError(f"Model {self.name!r} has {expected} weight arrays, got {len(weights)}.")
-        for layer in leaves:
-            count = len(layer.params)
-            layer.set_weights(weights[:count])
-            weights = weights[count:]
-
-    @property
-    def weights(self):
-        return [w for layer in self._leaf_layers() for w in layer.weights]
-
-    @property
-    def trainable_weights(self):
-        return [layer.params[n] for layer, n, t in self._weight_entries() if t]
-
-    @property
-    def non_trainable_weights(self):
-        return [layer.params[n] for layer, n, t in self._weight_entries() if not t]
-
     @property
     def losses(self):
         """The regularization penalties, as Keras' ``model.losses``: each activity penalty
         of the last forward pass, then each weight penalty at the current weights."""
         return [] if self.penalties is None else self.penalties.losses()
-
-    def count_params(self, trainable=None):
-        """Number of weight entries (``trainable=True``/``False``: only those the optimizer
-        does/does not update, as the flags stand now)."""
-        self._build_if_possible()
-        if not self.built:
-            raise ValueError(f"Model {self.name!r} is not built yet: give it an input shape "
-                             "(Input(shape=...)) or call it on data first.")
-        return int(sum(layer.params[n].size for layer, n, t in self._weight_entries()
-                       if trainable is None or t == trainable))
 
     def summary(self, print_fn=None):
         """Print the layer table as Keras 3 does: name (type), output shape, parameter count

@@ -39,7 +39,7 @@ def per_output(spec, names, what, default=None):
 def metrics_per_output(spec, names):
     """Metric lists per output: a flat list for a single output, else a list of lists
     (or of single metrics) or a dict keyed by output name, as Keras requires."""
-    if spec is None:
+    if spec is None or (isinstance(spec, (list, tuple)) and not spec):
         return [[] for _ in names]
     if isinstance(spec, dict):
         return [_as_list(m) for m in per_output(spec, names, "metrics", [])]

@@ -46,7 +46,7 @@ def weight_manifest(model):
     instead of ``dense``), as in Keras. A layer used in several places is saved once.
     """
     return [(f"{layer_key(path)}/{j}", f"{layer.name}/{name}", array)
-            for path, layer in model.weight_paths()
+            for path, layer, _ in model.weight_paths()
             for j, (name, array) in enumerate(layer.named_weights())]
 
 

@@ -40,7 +40,7 @@ def _jsonable(value):
 
 def _layer_generators(model):
     """``{"2": generator}`` of the seeded layers (``"2/0"``: layer 0 of the model at 2)."""
-    return {"/".join(map(str, path)): layer for path, layer in model.weight_paths()
+    return {"/".join(map(str, path)): layer for path, layer, _ in model.weight_paths()
             if isinstance(getattr(layer, "_rng", None), np.random.Generator)}
 
 
