@@ -31,7 +31,8 @@ def test_input_is_a_symbolic_tensor_and_layers_record_nodes():
     assert isinstance(x, KerasTensor) and x.shape == (None, 4) and x.dtype == "float32"
     dense = layers.Dense(3)
     h1, h2 = dense(x), dense(x)
-    assert h1.shape == (None, 3) and h1.node.layer is dense and h1.node.inputs == [x]
+    assert h1.shape == h2.shape == (None, 3) and h1.node.layer is dense
+    assert h1.node.inputs == h2.node.inputs == [x] and h1.node is not h2.node
     assert [node.index for node in dense.inbound_nodes] == [0, 1]
     assert dense.built and dense.kernel.shape == (4, 3)  # built once, for the first call
     assert dense(np.ones((2, 4))).shape == (2, 3)  # on arrays: eagerly

@@ -98,11 +98,19 @@ def test_summary_text_matches_keras(build, monkeypatch):
     for lib in (reference, keras):
         lib.backend.clear_session()
         model = build(lib)
-        model.compile("adam", "mse")
-        printed = []
-        model.summary(print_fn=lambda line, *_, **__: printed.append(line))
-        texts[lib] = "\n".join(printed).rstrip("\n").splitlines()
+        eagerly = {"run_eagerly": True} if lib is reference else {}
+        model.compile(lib.optimizers.Adam(), "mse", **eagerly)
+        texts[lib] = [_summary(model)]
+        xs, ys = case_data(model, ["regression"] * 2, np.random.default_rng(4))
+        model.fit(xs, ys, verbose=0)  # now the optimizer has state: its parameters count
+        texts[lib].append(_summary(model))
     assert texts[keras] == texts[reference]
+
+
+def _summary(model):
+    printed = []
+    model.summary(print_fn=lambda line, *_, **__: printed.append(line))
+    return "\n".join(printed).rstrip("\n").splitlines()
 
 
 def test_clothing_tutorial_probability_model():
