@@ -220,3 +220,14 @@ def test_outputs_feed_nothing_else_to_fuse_their_gradient():
     result = gradient_check(model, np.random.default_rng(0).standard_normal((4, 3)),
                             [np.eye(3)[[0, 1, 2, 0]], np.eye(3)[[1, 1, 0, 2]]])
     assert result.passed, repr(result)
+
+
+def test_a_tensor_that_is_two_outputs_gets_both_gradients():
+    x = keras.Input(shape=(3,))
+    y = layers.Dense(2)(x)
+    model = keras.Model(x, [y, y])
+    model.compile("sgd", loss=["mse", "mae"], loss_weights=[1.0, 0.5])
+    rng = np.random.default_rng(8)
+    result = gradient_check(model, rng.standard_normal((4, 3)),
+                            [rng.standard_normal((4, 2)), rng.standard_normal((4, 2))])
+    assert result.passed, repr(result)

@@ -175,3 +175,10 @@ def test_compile_settings_per_output_are_saved(tmp_path):
     loaded = keras.models.load_model(tmp_path / "m.keras")
     assert loaded.evaluate(xs, ys, verbose=0, return_dict=True) == \
         model.evaluate(xs, ys, verbose=0, return_dict=True)
+
+
+def test_a_model_made_frozen_freezes_its_layers():
+    x = keras.Input(shape=(3,))
+    dense = layers.Dense(2)
+    model = keras.Model(x, dense(x), trainable=False)
+    assert dense.trainable is False and model.count_params(trainable=True) == 0

@@ -22,7 +22,7 @@ from numpynn.models.serialization import MODEL_CLASSES, deserialize_layer, seria
 class Functional(Model):
     """A model made from tensors: ``Model(inputs, outputs)`` (see ``Model``)."""
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=None):
         if inputs is None or outputs is None:
             raise ValueError("Model(inputs, outputs) needs both the input tensor(s) and the "
                              "output tensor(s): x = Input(shape=...), y = layers called on x, "

@@ -40,7 +40,8 @@ class Model(Trainer, ModelWeights, Layer):
         inputs: the ``Input(...)`` tensor(s): one, a list, or a dict.
         outputs: tensors computed from them by calling layers: one, a list, or a dict.
         name: defaults to ``functional``, ``functional_1``...
-        trainable: see the ``trainable`` property. Defaults to `True`.
+        trainable: if given, set on the model and every layer in it (see the
+            ``trainable`` property); the layers keep their own flags otherwise.
 
     ``Model(inputs, outputs)`` gives a ``Functional``, as in Keras.
     """
@@ -55,10 +56,10 @@ class Model(Trainer, ModelWeights, Layer):
             cls = Functional
         return super().__new__(cls)
 
-    def __init__(self, inputs=None, outputs=None, name=None, trainable=True):
+    def __init__(self, inputs=None, outputs=None, name=None, trainable=None):
         self.inputs, self.outputs, self.graph_nodes, self._graph_layers = [], [], [], []
-        self._trainable = bool(trainable)
-        Layer.__init__(self, name=name, trainable=trainable)
+        self._trainable = trainable is not False
+        Layer.__init__(self, name=name, trainable=self._trainable)
         Trainer.__init__(self)
         self.buffer = None
         self.n_trainable = 0
@@ -67,6 +68,8 @@ class Model(Trainer, ModelWeights, Layer):
         self._plan = None
         if inputs is not None:
             self._set_graph(inputs, outputs)
+            if trainable is not None:
+                self.trainable = trainable  # now that there are layers to set it on
 
     # -- the graph ----------------------------------------------------------------------------
     def _set_graph(self, inputs, outputs):
@@ -256,7 +259,7 @@ class Model(Trainer, ModelWeights, Layer):
         calls, flags = self._plan.backward_calls(seeded, to_input=to_input,
                                                  penalties=self.penalties)
         apply_flags(flags)
-        seeds = {self._plan.output_slots[i]: grads[i] for i in seeded}
+        seeds = [(self._plan.output_slots[i], grads[i]) for i in seeded]
         result = self._plan.backward(calls, seeds)
         apply_flags(self._plain_flags)
         if to_input:

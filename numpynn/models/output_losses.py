@@ -106,10 +106,10 @@ class OutputLosses:
         return [i for i in self.trained if self.fused[i]]
 
     def gradients(self, ys, outputs):
-        """``{output slot: gradient}`` that starts the backward pass: weight * dL_i/d(output)
-        for each output with a loss (dL_i/dz at the logits where it fuses). Per-sample
-        weights of the loss enter the training step here."""
-        seeds = {}
+        """``[(output slot, gradient)]`` that start the backward pass: weight *
+        dL_i/d(output) for each output with a loss (dL_i/dz at the logits where it fuses).
+        Per-sample weights of the loss enter the training step here."""
+        seeds = []
         for i in self.trained:
             loss = self.losses[i]
             if self.fused[i]:
@@ -118,7 +118,7 @@ class OutputLosses:
                 grad = loss.gradient(ys[i], outputs[i])
             if self.weights[i] != 1.0:
                 grad = grad * grad.dtype.type(self.weights[i])
-            seeds[self.slots[i]] = grad
+            seeds.append((self.slots[i], grad))
         return seeds
 
     # -- running values -------------------------------------------------------------------

@@ -20,6 +20,9 @@ shares the weights but keeps its own forward state and reused buffers, and write
 weight gradients into arrays of its own; a small wrapper then adds them to the layer's
 (the first call backward reaches overwrites them, as a single call does). A layer called
 once runs as it is, without copies or wrappers.
+
+Each step knows its consumers (``step.consumers``, the steps that take its output), for
+changes that look one call ahead, such as an activation moved past a following pooling.
 """
 import numpy as np
 
@@ -152,9 +155,10 @@ class Plan:
         return calls, flags
 
     def backward(self, calls, seeds):
-        """Run ``calls`` from ``seeds`` (``{slot: gradient}``); returns the gradient list."""
+        """Run ``calls`` from ``seeds``, ``[(slot, gradient)]`` (summed where a tensor is
+        given twice); returns the gradient of every slot."""
         grads = [None] * self.n_slots
-        for slot, grad in seeds.items():
+        for slot, grad in seeds:
             grads[slot] = grad if grads[slot] is None else _added(grads[slot], grad)
         for backward, target, sends in calls:
             grad = backward(grads[target])
