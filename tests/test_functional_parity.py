@@ -113,7 +113,8 @@ def _summary(model):
     return "\n".join(printed).rstrip("\n").splitlines()
 
 
-def test_clothing_tutorial_probability_model():
+@pytest.mark.filterwarnings("ignore:Do not pass an `input_shape`")  # Keras' advice, kept as
+def test_clothing_tutorial_probability_model():                    # the tutorial has it
     """probability_model = keras.Sequential([model, keras.layers.Softmax()])"""
     reference = references.keras()
     rng = np.random.default_rng(3)

@@ -50,7 +50,6 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
         self.loss = _resolved(loss, losses.get)
-        self._metric_specs = metrics
         self.metrics = None
         self._compiled_outputs = None
         self.compiled = True
