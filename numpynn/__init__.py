@@ -9,7 +9,7 @@ from numpynn import (activations, backend, callbacks, constraints, data, dataset
                      initializers, layers, losses, metrics, models, optimizers, preprocessing,
                      regularizers, saving, utils)
 from numpynn.backend import clear_session
-from numpynn.layers import Input
+from numpynn.layers import Input, KerasTensor
 from numpynn.models import Model, Sequential
 from numpynn.registry import register
 

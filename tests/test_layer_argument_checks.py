@@ -55,8 +55,8 @@ def test_values_that_stay_accepted():
     assert layers.Conv2D(4.0, 3).filters == 4
     assert layers.Dropout(0.5, seed=3.0).get_config()["seed"] == 3
     assert layers.Dropout(0.5, noise_shape=[None, 1.0]).noise_shape == (None, 1)
-    assert keras.Input(shape=np.int64(5)).shape == (5,)
-    assert keras.Input(shape=(None, np.int32(3))).shape == (None, 3)
+    assert keras.Input(shape=np.int64(5)).shape == (None, 5)
+    assert keras.Input(shape=(None, np.int32(3))).shape == (None, None, 3)
     assert layers.Dense(2, dtype=np.float64).dtype == "float64"
     assert layers.Flatten().compute_output_shape((None, 10**10, 10**10)) == (None, 10**20)
     with pytest.raises(registry.UnknownObjectError):

@@ -86,7 +86,7 @@ def model_to_keras(model):
 
 def compile_to_keras(model):
     """Keras' ``compile_config``: the optimizer and loss objects, the metrics' names."""
-    metrics = [m for m in model._metric_specs if isinstance(m, str)]
+    metrics = [m for m in model._compile_args["metrics"] or [] if isinstance(m, str)]
     return {"optimizer": object_to_keras(optimizers.serialize(model.optimizer),
                                          "keras.optimizers", "the optimizer"),
             "loss": object_to_keras(losses.serialize(model.loss), "keras.losses", "the loss"),

@@ -9,6 +9,13 @@ A layer subclass defines
   (overwriting it) and return dL/dx. ``backward`` may reuse ``grad_out``'s memory: callers
   pass an array they no longer need.
 
+A layer called on a list of tensors (a merge layer such as ``Add``) gets the list in
+``build`` (a list of shapes) and ``forward``, and returns the list of input gradients from
+``backward``, each an array of its own (a model may add other gradients into each).
+
+Called on ``Input(...)`` tensors a layer records a node of a graph (``numpynn.layers.node``);
+called on arrays it runs at once.
+
 While a model's ``fit``/``evaluate``/``predict`` loop runs it sets ``reuse_buffers``: a layer
 may then return the same preallocated array from every call of the same shape (see
 ``_buffer``), so a training step allocates nothing. The caller uses each output before the
@@ -20,7 +27,10 @@ import math
 
 import numpy as np
 
+import copy
+
 from numpynn import backend, constraints, initializers, regularizers
+from numpynn.layers.node import is_symbolic, symbolic_call
 from numpynn.parameters import ParameterBuffer
 
 #: [bytes that new weights may still take, what sets the limit], or None: no limit.
@@ -88,6 +98,8 @@ class Layer:
         self.constraints = {}
         self.activity_regularizer = regularizers.get(activity_regularizer)
         self._initial = []
+        #: the calls of this layer on symbolic tensors (``numpynn.layers.node.Node``)
+        self.inbound_nodes = []
 
     # -- weights ---------------------------------------------------------------------------
     def add_weight(self, name, shape, initializer="zeros", trainable=True, regularizer=None,
@@ -211,8 +223,12 @@ class Layer:
         return tuple(input_shape)
 
     def build_for(self, input_shape):
-        """Build (once) for ``input_shape`` and record the input and output shapes."""
-        input_shape = tuple(input_shape)
+        """Build (once) for ``input_shape`` (a list of shapes for a layer called on a list)
+        and record the input and output shapes."""
+        if isinstance(input_shape, list):
+            input_shape = [tuple(shape) for shape in input_shape]
+        else:
+            input_shape = tuple(input_shape)
         if not self.built:
             self.build(input_shape)
             self.built = True
@@ -220,14 +236,37 @@ class Layer:
         self.output_shape = tuple(self.compute_output_shape(input_shape))
         return self.output_shape
 
-    def __call__(self, x, training=False):
-        """Build if needed (the layer then owns its ParameterBuffer) and run ``forward``."""
-        x = np.asarray(x, dtype=self.dtype)
+    def __call__(self, inputs, training=False):
+        """On symbolic tensors (``Input(...)`` and layer outputs): build for their shapes,
+        record the call and return the output tensor. On arrays: build if needed (the layer
+        then owns its ParameterBuffer) and return ``forward``'s result."""
+        if is_symbolic(inputs):
+            return symbolic_call(self, inputs)
+        if isinstance(inputs, (list, tuple)):
+            x = [np.asarray(a, dtype=self.dtype) for a in inputs]
+            shape = [(None,) + a.shape[1:] for a in x]
+        else:
+            x = np.asarray(inputs, dtype=self.dtype)
+            shape = (None,) + x.shape[1:]
         if not self.built:
-            self.build_for((None,) + x.shape[1:])
+            self.build_for(shape)
             buffer = ParameterBuffer(self.named_weights(), self.dtype)
             self.bind(buffer.value_views, buffer.grad_views)
         return self.forward(x, training=training)
+
+    def call_copy(self):
+        """A copy of this layer for another call of it in a model: it shares the weights
+        (the same arrays) and the layer's settings, but keeps its own per-call state (what
+        ``forward`` keeps for ``backward``, its reused ``_buffer`` arrays) and writes its
+        weight gradients into arrays of its own, which the model adds to the layer's.
+
+        A shallow copy of the attributes: per-call state must be *assigned* in ``forward``
+        (``self._x = x``), never mutated in place inside a container the copies share."""
+        twin = copy.copy(self)
+        for key in ("_buffers", "_ones"):
+            twin.__dict__.pop(key, None)
+        twin.grads = {name: np.zeros_like(grad) for name, grad in self.grads.items()}
+        return twin
 
     def forward(self, x, training=False):
         raise NotImplementedError

@@ -12,7 +12,8 @@ gradient reaching it is dL/dy * 1. Where the maximum is <= 0, ReLU's slope there
 no gradient flows into that window either way.
 
 A model switches this on for the length of its fit/evaluate/predict loops
-(``conv_relu_pool``), for each convolution that feeds a max pooling directly. Outside them
+(``conv_relu_pool``), for each convolution whose output goes to a max pooling and nowhere
+else. Outside them
 every layer runs as written, so a layer called on its own computes exactly its documented
 formula.
 """
@@ -33,11 +34,12 @@ def fusable(conv, pool):
 
 
 @contextlib.contextmanager
-def conv_relu_pool(chain):
-    """While inside, each fusable (convolution, max pooling) pair of consecutive layers in
-    ``chain`` runs fused: the convolution returns its pre-activation, and the pooling applies
-    the ReLU to its output (and its slope first in backward). Yields the fused pairs."""
-    pairs = [(a, b) for a, b in zip(chain, chain[1:]) if fusable(a, b)]
+def conv_relu_pool(pairs):
+    """While inside, each fusable pair (convolution, max pooling) of ``pairs`` (a layer and
+    the only layer that takes its output) runs fused: the convolution returns its
+    pre-activation, and the pooling applies the ReLU to its output (and its slope first in
+    backward). Yields the fused pairs."""
+    pairs = [(a, b) for a, b in pairs if fusable(a, b)]
     for conv, pool in pairs:
         conv.activation_deferred = True
         pool.post_activation = conv.activation

@@ -1,7 +1,8 @@
-"""``Input`` / ``InputLayer``: declares the shape of one sample at the start of a model."""
+"""``Input`` / ``InputLayer``: the symbolic tensor a model starts from."""
 from numbers import Integral
 
 from numpynn.layers.base import Layer
+from numpynn.layers.node import Node
 
 
 def sample_shape(shape):
@@ -20,7 +21,8 @@ def sample_shape(shape):
 
 
 class InputLayer(Layer):
-    """Marks a model's input shape; passes data through unchanged.
+    """The layer behind an ``Input``: it makes the model's input tensor (its one node, with
+    no inputs) and passes data through unchanged.
 
     Args:
         shape: shape of one sample, without the batch axis, e.g. ``(28, 28)``.
@@ -35,6 +37,10 @@ class InputLayer(Layer):
         super().__init__(name=name, dtype=dtype, input_shape=shape, **kwargs)
         self.shape = shape
         self.batch_size = batch_size
+        self.built = True
+        self.output_shape = self.input_shape
+        #: the symbolic tensor ``Input(...)`` returns
+        self.output = Node(self, [], self.input_shape).output
 
     def forward(self, x, training=False):
         return x
@@ -48,8 +54,13 @@ class InputLayer(Layer):
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None):
-    """``keras.Input``: put it first in a ``Sequential`` list to fix the input shape::
+    """``keras.Input``: a symbolic tensor of samples of ``shape`` (batch axis ``None``).
 
-        model = Sequential([Input(shape=(28, 28)), Flatten(), Dense(10, activation="softmax")])
+    Call layers on it to build a graph, then make a ``Model(inputs, outputs)``; or put it
+    first in a ``Sequential`` list to fix the input shape::
+
+        x = Input(shape=(784,))
+        model = Model(x, Dense(10, activation="softmax")(Dense(64, activation="relu")(x)))
+        model = Sequential([Input(shape=(28, 28)), Flatten(), Dense(10)])
     """
-    return InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype)
+    return InputLayer(shape=shape, batch_size=batch_size, name=name, dtype=dtype).output

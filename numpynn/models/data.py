@@ -73,10 +73,15 @@ def as_targets(y, loss, output_shape, dtype):
     return np.asarray(array, dtype=dtype)
 
 
-def check_lengths(x, y):
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same number of samples, got {len(x)} inputs "
-                         f"and {len(y)} targets.")
+def check_lengths(xs, ys):
+    """Every input and target array (lists of them) has the same number of samples."""
+    counts = [len(a) for a in xs] + [len(a) for a in ys]
+    if len(set(counts)) > 1:
+        if len(xs) == len(ys) == 1:
+            raise ValueError(f"x and y must have the same number of samples, got {counts[0]} "
+                             f"inputs and {counts[1]} targets.")
+        raise ValueError(f"All inputs and targets must have the same number of samples, got "
+                         f"{[len(a) for a in xs]} inputs and {[len(a) for a in ys]} targets.")
 
 
 def check_input_shape(x, input_shape):
@@ -91,13 +96,16 @@ def check_input_shape(x, input_shape):
                          f"{x.shape}).{hint}")
 
 
-def split_validation(x, y, fraction):
-    """Keras' ``validation_split``: the *last* ``fraction`` of the samples, before shuffling."""
+def split_validation(xs, ys, fraction):
+    """Keras' ``validation_split``: the *last* ``fraction`` of the samples, before shuffling,
+    of every input and target array (lists of them)."""
     if not 0 <= fraction < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {fraction}.")
-    n_val = int(len(x) * fraction)
+    n = len(xs[0])
+    n_val = int(n * fraction)
     if fraction and n_val == 0:
         raise ValueError(f"validation_split={fraction} leaves no validation samples out of "
-                         f"{len(x)}; use a larger fraction or pass validation_data.")
-    cut = len(x) - n_val
-    return (x[:cut], y[:cut]), (x[cut:], y[cut:])
+                         f"{n}; use a larger fraction or pass validation_data.")
+    cut = n - n_val
+    return (([a[:cut] for a in xs], [a[:cut] for a in ys]),
+            ([a[cut:] for a in xs], [a[cut:] for a in ys]))

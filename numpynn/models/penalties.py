@@ -8,63 +8,67 @@ As Keras 3 trains (``Trainer.compute_loss`` and ``Optimizer.apply``):
 
 A weight penalty is ``regularizer(w)`` of a trainable weight; an activity penalty is
 ``activity_regularizer(y) / batch`` of a layer's output y, its gradient added to dL/dy
-before that layer's backward pass. A model gathers these when it builds its parameter buffer
-and keeps none at all when no layer has any, so its plain training step pays nothing.
+before that layer's backward pass (per call, for a layer called more than once). A model
+gathers these when it builds its parameter buffer and keeps none at all when no layer has
+any, so its plain training step pays nothing.
 """
 
 
 class Penalties:
-    """The regularized and constrained weights of ``layers`` (bound to the model's buffer)
-    and the layers with an activity regularizer."""
+    """The regularized and constrained trainable weights of a model (bound to its buffer)
+    and the steps (layer calls) with an activity regularizer.
 
-    def __init__(self, layers):
-        self.weight_terms = [(regularizer, layer.params[name], layer.grads[name])
-                             for layer in layers
-                             for name, regularizer in layer.regularizers.items()
-                             if layer.is_trainable_weight(name)]
-        self.constraint_terms = [(constraint, layer.params[name]) for layer in layers
-                                 for name, constraint in layer.constraints.items()
-                                 if layer.is_trainable_weight(name)]
-        self.activity_layers = {id(layer) for layer in layers
-                                if layer.activity_regularizer is not None}
-        self._activity = {}  # id(layer) -> (penalty, copy of the output) of the last forward
+    Args:
+        trainable: ``[(layer, weight name)]`` of the weights the optimizer updates.
+        steps: the model's ``Plan`` steps.
+    """
+
+    def __init__(self, trainable, steps):
+        self.weight_terms = [(layer.regularizers[name], layer.params[name], layer.grads[name])
+                             for layer, name in trainable if name in layer.regularizers]
+        self.constraint_terms = [(layer.constraints[name], layer.params[name])
+                                 for layer, name in trainable if name in layer.constraints]
+        self.activity_steps = [step for step in steps
+                               if step.layer.activity_regularizer is not None]
+        self._activity = {}  # step -> (penalty, copy of the output, batch) of the last forward
 
     @classmethod
-    def gather(cls, layers):
-        """A ``Penalties`` for ``layers``, or ``None`` when there is nothing to apply."""
-        penalties = cls(layers)
-        if penalties.weight_terms or penalties.constraint_terms or penalties.activity_layers:
+    def gather(cls, trainable, steps):
+        """A ``Penalties`` for these weights and steps, or ``None`` when there is nothing
+        to apply."""
+        penalties = cls(trainable, steps)
+        if penalties.weight_terms or penalties.constraint_terms or penalties.activity_steps:
             return penalties
         return None
 
-    # -- the forward and backward passes with activity regularizers ----------------------
-    def forward(self, layers, x, training):
-        """Run ``layers`` on ``x``, recording each activity penalty of this pass."""
-        self._activity = {}
-        for layer in layers:
-            x = layer.forward(x, training=training)
-            if id(layer) in self.activity_layers:
-                batch = len(x) if x.ndim else 1
-                self._activity[id(layer)] = (layer.activity_regularizer(x) / batch,
-                                             x.copy(), batch)
-        return x
+    # -- activity regularizers: wrappers of a step's forward and backward ----------------
+    def recording(self, step, forward):
+        """``forward``, recording the step's activity penalty regularizer(y) / batch."""
+        regularizer = step.layer.activity_regularizer
 
-    def backward(self, layers, grad):
-        """Backward through ``layers`` (last first), adding to dL/dy the gradient of the
-        layer's activity penalty, d(regularizer(y) / batch)/dy."""
-        for layer in reversed(layers):
-            recorded = self._activity.get(id(layer))
-            if recorded is not None:
-                _, output, batch = recorded
-                grad = grad + layer.activity_regularizer.gradient(output) / batch
-            grad = layer.backward(grad)
-        return grad
+        def run(x, training=False):
+            y = forward(x, training=training)
+            batch = len(y) if y.ndim else 1
+            self._activity[step] = (regularizer(y) / batch, y.copy(), batch)
+            return y
+        return run
+
+    def adding_gradient(self, step, backward):
+        """``backward``, after adding to dL/dy the gradient of the step's activity
+        penalty, d(regularizer(y) / batch)/dy."""
+        regularizer = step.layer.activity_regularizer
+
+        def run(grad):
+            _, output, batch = self._activity[step]
+            return backward(grad + regularizer.gradient(output) / batch)
+        return run
 
     # -- values, gradients, constraints -------------------------------------------------
     def losses(self):
         """Activity penalties of the last forward pass, then the weight penalties (Keras'
         order in ``model.losses``)."""
-        return ([penalty for penalty, _, _ in self._activity.values()]
+        return ([self._activity[step][0] for step in self.activity_steps
+                 if step in self._activity]
                 + [regularizer(value) for regularizer, value, _ in self.weight_terms])
 
     def total(self):

@@ -16,7 +16,7 @@ class RunningMetrics:
     """Running means of ``loss(y, output)`` and of each metric, per sample.
 
     Args:
-        loss: a ``numpynn.losses.Loss``.
+        loss: a ``numpynn.losses.Loss``, or ``None`` for metrics only.
         metrics: objects with ``update_state(y, output)``, ``result()``, ``reset_state()``
             and ``name``.
     """
@@ -61,7 +61,8 @@ class RunningMetrics:
         n = self._pending
         if n:
             y, output = self._y[:n], self._output[:n]
-            self.loss_total += self.loss(y, output) * n
+            if self.loss is not None:
+                self.loss_total += self.loss(y, output) * n
             self.count += n
             for metric in self.metrics:
                 metric.update_state(y, output)
@@ -70,6 +71,6 @@ class RunningMetrics:
     def results(self, prefix=""):
         """``{prefix + "loss": mean loss, prefix + metric name: value, ...}``, sorted."""
         self._compute()
-        logs = {prefix + "loss": self.loss_total / max(self.count, 1)}
+        logs = {} if self.loss is None else {prefix + "loss": self.loss_total / max(self.count, 1)}
         logs.update({prefix + m.name: m.result() for m in self.metrics})
         return dict(sorted(logs.items()))

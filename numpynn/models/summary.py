@@ -1,4 +1,17 @@
-"""``summary()``: the layer table in Keras' format."""
+"""``summary()``: the layer table as Keras 3 prints it into an 80-column log.
+
+A chain of layers gets three columns (name and type, output shape, parameters); a graph
+with branches, merges or shared layers a fourth, "Connected to": the tensors each layer
+takes, as ``layer[call][output]``. A model used as a layer is one row with all its
+parameters. Text too wide for its column wraps at spaces; a word too long for a line is cut
+with "…". The totals count trainable, non-trainable and (once built) optimizer parameters.
+"""
+from numpynn.models import graph
+
+#: widths of the cells' text: Keras' column positions on an 80-column terminal
+CHAIN_WIDTHS = (31, 22, 13)
+GRAPH_WIDTHS = (19, 17, 10, 17)
+_ALIGN = ("<", "<", ">", "<")
 
 
 def readable_size(n_bytes):
@@ -10,37 +23,104 @@ def readable_size(n_bytes):
         size /= 1024
 
 
-def _row(cells, widths, left, mid, right, aligns):
-    parts = [(c.ljust(w - 2) if a == "<" else c.rjust(w - 2)) for c, w, a in zip(cells, widths, aligns)]
-    return left + " " + (" " + mid + " ").join(parts) + " " + right
+def _wrap(text, width):
+    """Lines of at most ``width`` characters, broken at spaces; an over-long word gets a
+    line of its own, cut to ``width - 1`` characters and "…"."""
+    lines, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) <= width:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        line = word if len(word) <= width else word[:width - 1] + "\u2026"
+    return lines + [line]
+
+
+def _border(widths, left, mid, right, fill):
+    return left + mid.join(fill * (w + 2) for w in widths) + right
+
+
+def _row(cells, widths, bar):
+    """The text lines of one table row (its cells wrapped to their widths)."""
+    wrapped = [_wrap(cell, width) for cell, width in zip(cells, widths)]
+    height = max(len(lines) for lines in wrapped)
+    out = []
+    for i in range(height):
+        parts = [(lines[i] if i < len(lines) else "") for lines in wrapped]
+        parts = [p.ljust(w) if a == "<" else p.rjust(w)
+                 for p, w, a in zip(parts, widths, _ALIGN)]
+        out.append(bar + " " + f" {bar} ".join(parts) + " " + bar)
+    return out
+
+
+def _shape(shape):
+    if isinstance(shape, list):
+        return "[" + ", ".join(_shape(s) for s in shape) + "]"
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def _is_chain(model):
+    """Keras' test: one node per depth, each taking one tensor, and no layer called twice."""
+    if model.is_chain:
+        return True
+    depths, _ = graph.node_depths(model.inputs, model.graph_nodes)
+    nodes = model.graph_nodes + [t.node for t in model.inputs]
+    per_depth = {}
+    for node in nodes:
+        per_depth.setdefault(depths[id(node)], []).append(node)
+    if any(len(v) > 1 or len(v[0].inputs) > 1 for v in per_depth.values()):
+        return False
+    return len({id(node.layer) for node in nodes}) == len(nodes)
+
+
+def _connections(layer, members):
+    inputs = [f"{t.node.layer.name}[{t.node.index}][{t.index}]"
+              for node in layer.inbound_nodes if id(node) in members for t in node.inputs]
+    return ", ".join(inputs) or "-"
 
 
 def summary_lines(model):
     """The lines of the summary table of a built model."""
-    rows = [(f"{layer.name} ({type(layer).__name__})", str(layer.output_shape).replace(",)", ")"),
-             f"{layer.count_params():,}") for layer in model.layers]
-    headers = ("Layer (type)", "Output Shape", "Param #")
-    widths = [max(len(h), *(len(r[i]) for r in rows)) + 2 for i, h in enumerate(headers)]
-    widths = [max(widths[0], 33), max(widths[1], 24), max(widths[2], 15)]
-    aligns = ("<", "<", ">")
-    bar = lambda l, m, r, f: l + m.join(f * w for w in widths) + r  # noqa: E731
-    lines = [f'Model: "{model.name}"',
-             bar("\u250f", "\u2533", "\u2513", "\u2501"),
-             _row(headers, widths, "\u2503", "\u2503", "\u2503", ("<", "<", ">")),
-             bar("\u2521", "\u2547", "\u2529", "\u2501")]
-    for i, row in enumerate(rows):
-        lines.append(_row(row, widths, "\u2502", "\u2502", "\u2502", aligns))
-        if i < len(rows) - 1:
-            lines.append(bar("\u251c", "\u253c", "\u2524", "\u2500"))
-    lines.append(bar("\u2514", "\u2534", "\u2518", "\u2500"))
+    chain = _is_chain(model)
+    widths = CHAIN_WIDTHS if chain else GRAPH_WIDTHS
+    headers = ("Layer (type)", "Output Shape", "Param #", "Connected to")[:len(widths)]
+    members = set()
+    if not chain:
+        members = {id(n) for n in model.graph_nodes} | {id(t.node) for t in model.inputs}
+    lines = [f'Model: "{model.name}"', _border(widths, "\u250f", "\u2533", "\u2513", "\u2501")]
+    lines += _row(headers, widths, "\u2503")
+    lines.append(_border(widths, "\u2521", "\u2547", "\u2529", "\u2501"))
+    for i, layer in enumerate(model.layers):
+        cells = [f"{layer.name} ({type(layer).__name__})", _shape(layer.output_shape),
+                 f"{layer.count_params():,}"]
+        if not chain:
+            cells.append(_connections(layer, members))
+        if i:
+            lines.append(_border(widths, "\u251c", "\u253c", "\u2524", "\u2500"))
+        lines += _row(cells, widths, "\u2502")
+    lines.append(_border(widths, "\u2514", "\u2534", "\u2518", "\u2500"))
+    return lines + _totals(model)
+
+
+def _totals(model):
+    """Keras' count lines; the optimizer's parameters are its slots, its step counter
+    (int64) and its learning rate (unless it follows a schedule)."""
     itemsize = model.dtype.itemsize
-    trainable = sum(l.count_params(trainable=True) for l in model.layers)
-    frozen = sum(l.count_params(trainable=False) for l in model.layers)
-    lines += [f" Total params: {trainable + frozen:,} ({readable_size((trainable + frozen) * itemsize)})",
-              f" Trainable params: {trainable:,} ({readable_size(trainable * itemsize)})",
-              f" Non-trainable params: {frozen:,} ({readable_size(frozen * itemsize)})"]
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and optimizer.built:
-        n = sum(s.size for s in optimizer.slots.values())
-        lines.append(f" Optimizer params: {n:,} ({readable_size(n * itemsize)})")
+    trainable = model.count_params(trainable=True)
+    frozen = model.count_params(trainable=False)
+    optimizer = model.optimizer if getattr(model, "compiled", False) else None
+    counted = optimizer is not None and optimizer.built
+    slots = sum(s.size for s in optimizer.slots.values()) if counted else 0
+    scalar_rate = counted and not callable(getattr(optimizer, "_learning_rate", None))
+    extra = (1 + scalar_rate) if counted else 0
+    extra_bytes = (8 + itemsize * scalar_rate) if counted else 0
+    total = trainable + frozen + slots + extra
+    total_bytes = (trainable + frozen + slots) * itemsize + extra_bytes
+    lines = [f" Total params: {total:,} ({readable_size(total_bytes)})",
+             f" Trainable params: {trainable:,} ({readable_size(trainable * itemsize)})",
+             f" Non-trainable params: {frozen:,} ({readable_size(frozen * itemsize)})"]
+    if counted:
+        lines.append(f" Optimizer params: {slots + extra:,} "
+                     f"({readable_size(slots * itemsize + extra_bytes)})")
     return lines

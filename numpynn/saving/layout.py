@@ -6,7 +6,8 @@
 ``config.json``    the architecture: ``{"class_name": "Sequential", "config": ...}``
 ``compile.json``   optimizer config, loss config and metric names (``null`` if the
                    model was not compiled)
-``weights.npz``    every weight as ``layers/<layer index>/<weight index>.npy``
+``weights.npz``    every weight as ``layers/<layer index>/<weight index>.npy`` (a layer
+                   of a model inside the model: ``layers/<i>/layers/<j>/<weight index>``)
 ``optimizer.npz``  the optimizer's slot arrays (momentum, ``m``, ``v``...), if built
 ``training.json``  ``epochs_trained``, the optimizer's ``apply_count`` and the
                    random generator states needed to resume training bit for bit
@@ -41,9 +42,15 @@ def metadata():
 def weight_manifest(model):
     """``[(key, "layer/weight", array)]`` for every weight, in ``model.get_weights()`` order.
 
-    Keys are positional (``layers/2/0``) so that weights load into a rebuilt model whose
-    automatic layer names differ (``dense_4`` instead of ``dense``), as in Keras.
+    Keys are positional (``layers/2/0``; ``layers/2/layers/0/0`` inside a nested model) so
+    that weights load into a rebuilt model whose automatic layer names differ (``dense_4``
+    instead of ``dense``), as in Keras. A layer used in several places is saved once.
     """
-    return [(f"layers/{i}/{j}", f"{layer.name}/{name}", array)
-            for i, layer in enumerate(model.layers)
+    return [(f"{layer_key(path)}/{j}", f"{layer.name}/{name}", array)
+            for path, layer, _ in model.weight_paths()
             for j, (name, array) in enumerate(layer.named_weights())]
+
+
+def layer_key(path):
+    """``(2, 0)`` -> ``"layers/2/layers/0"``: where a leaf layer sits in nested models."""
+    return "/".join(f"layers/{i}" for i in path)

@@ -39,7 +39,8 @@ def _jsonable(value):
 
 
 def _layer_generators(model):
-    return {str(i): layer._rng for i, layer in enumerate(model.layers)
+    """``{"2": generator}`` of the seeded layers (``"2/0"``: layer 0 of the model at 2)."""
+    return {"/".join(map(str, path)): layer for path, layer, _ in model.weight_paths()
             if isinstance(getattr(layer, "_rng", None), np.random.Generator)}
 
 
@@ -51,8 +52,8 @@ def training_state(model, optimizer_slots):
             "optimizer_iterations": int(optimizer.apply_count) if optimizer else 0,
             "optimizer_slots": bool(optimizer_slots),
             "rng": _jsonable(backend.rng().bit_generator.state),
-            "layer_rngs": {key: _jsonable(gen.bit_generator.state)
-                           for key, gen in _layer_generators(model).items()}}
+            "layer_rngs": {key: _jsonable(layer._rng.bit_generator.state)
+                           for key, layer in _layer_generators(model).items()}}
 
 
 def generator_from_state(state, where):
@@ -91,5 +92,5 @@ def restore_generators(model, state, what):
                              f"but the model's seeded layers are {sorted(own)}.")
     global_generator = generator_from_state(state["rng"], f"{where}['rng']")
     for key, generator in generators.items():
-        model.layers[int(key)]._rng = generator
+        own[key]._rng = generator
     backend.set_rng(global_generator)
