@@ -11,6 +11,7 @@ on the cores a second pool of threads needs).
 Importing this module imports Numba; ``numpynn.kernels.select`` does it on first use.
 """
 import numba
+import numpy as np
 
 _jit = numba.njit(nogil=True, cache=True)
 
@@ -83,17 +84,19 @@ def max_pool(x, windows, out):
 @_jit
 def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, out):
     n, out_h, out_w, channels = y.shape
+    claimed = np.empty(channels, np.bool_)  # channels whose maximum is found in this window
     for b in range(n):
         out[b] = 0
         for a in range(out_h):
             for q in range(out_w):
-                for c in range(channels):
-                    best = y[b, a, q, c]
-                    for k in range(ph * pw):  # the first maximum in row-major order
-                        row, column = a * sh + k // pw, q * sw + k % pw
-                        if x[b, row, column, c] == best:
-                            out[b, row, column, c] += grad_out[b, a, q, c]
-                            break
+                claimed[:] = False
+                for i in range(ph):  # window positions in row-major order: the first wins
+                    for j in range(pw):
+                        row, column = a * sh + i, q * sw + j
+                        for c in range(channels):
+                            if not claimed[c] and x[b, row, column, c] == y[b, a, q, c]:
+                                out[b, row, column, c] += grad_out[b, a, q, c]
+                                claimed[c] = True
 
 
 def max_pool_backward(grad_out, x, y, windows, out):
