@@ -51,7 +51,7 @@ def _graph():
     first = L.Dense(3, activation="softmax", name="first")(merged)
     second = L.Dot(axes=1)([block(L.Add()([ha, hb])), hb])
     model = numpynn.Model([a, b], [first, second], name="graph")
-    model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam", loss=["mse", "mae"], loss_weights=[1.0, 0.5])
     rng = np.random.default_rng(0)
     xs = [rng.normal(size=(32, 5)).astype("float32") for _ in range(2)]
     model.fit(xs, [rng.normal(size=(32, 3)), rng.normal(size=(32, 1))], epochs=1,
@@ -73,6 +73,8 @@ def test_functional_round_trip_in_numpynn(tmp_path):
     assert config["class_name"] == "Functional"
     loaded = numpynn.models.load_model(tmp_path / "m.keras")
     _assert_close(loaded.predict(xs, verbose=0), model.predict(xs, verbose=0), rtol=0)
+    assert [type(l).__name__ for l in loaded.loss] == ["MeanSquaredError", "MeanAbsoluteError"]
+    assert loaded._compile_args["loss_weights"] == [1.0, 0.5]
 
 
 def test_keras_loads_numpynn_graphs(tmp_path):
@@ -81,6 +83,7 @@ def test_keras_loads_numpynn_graphs(tmp_path):
     model.save(tmp_path / "m.keras")
     theirs = keras.models.load_model(tmp_path / "m.keras")
     _assert_close(theirs.predict(xs, verbose=0), model.predict(xs, verbose=0))
+    assert [type(l).__name__ for l in theirs.loss] == ["MeanSquaredError", "MeanAbsoluteError"]
 
 
 def test_numpynn_reads_keras_graphs(tmp_path):
@@ -91,12 +94,14 @@ def test_numpynn_reads_keras_graphs(tmp_path):
     shared = keras.layers.Dense(4, name="shared")
     h = keras.layers.Maximum()([shared(a), inner(shared(a))])
     theirs = keras.Model(a, {"out": keras.layers.Dense(2, name="out")(h)}, name="k")
+    theirs.compile(optimizer="sgd", loss={"out": "mse"})
     x = np.random.default_rng(1).normal(size=(6, 4)).astype("float32")
     for ext in ("keras", "h5"):
         theirs.save(tmp_path / f"k.{ext}")
         ours = numpynn.models.load_model(tmp_path / f"k.{ext}")
         np.testing.assert_allclose(ours.predict(x, verbose=0)["out"],
                                    theirs.predict(x, verbose=0)["out"], rtol=1e-5, atol=1e-6)
+        assert type(ours.loss["out"]).__name__ == "MeanSquaredError"
 
 
 def _functional_spec(layer_extra=None, **config):

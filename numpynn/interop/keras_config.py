@@ -159,12 +159,29 @@ def compile_from_keras(config):
     loss = config.get("loss")
     if optimizer is None or loss is None:
         return None
-    if isinstance(loss, (list, dict)) and not (isinstance(loss, dict) and "class_name" in loss):
-        raise KerasFileError("the file compiles several losses (one per output); numpynn "
-                             "models have one output.")
     return {"optimizer": object_from_keras(optimizer, "keras.optimizers", "the optimizer"),
-            "loss": object_from_keras(loss, "keras.losses", "the loss"),
+            "loss": _per_output(loss, lambda l, what: object_from_keras(l, "keras.losses", what),
+                                "the loss"),
+            "loss_weights": _per_output(config.get("loss_weights"), _loss_weight,
+                                        "the loss weights"),
             "metrics": _metric_names(config.get("metrics"))}
+
+
+def _per_output(value, convert, what):
+    """``value`` converted entry by entry when it is a list or a dict of entries (one per
+    output), as a whole otherwise; ``None`` entries stay."""
+    if isinstance(value, list):
+        return [None if v is None else convert(v, f"{what} {i}") for i, v in enumerate(value)]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {str(k): None if v is None else convert(v, f"{what} {k!r}")
+                for k, v in value.items()}
+    return None if value is None else convert(value, what)
+
+
+def _loss_weight(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KerasFileError(f"{what} is {value!r:.80}, not a number.")
+    return value
 
 
 def _metric_names(specs):

@@ -152,6 +152,17 @@ def compile_to_keras(model):
     metrics = [m for m in model._compile_args["metrics"] or [] if isinstance(m, str)]
     return {"optimizer": object_to_keras(optimizers.serialize(model.optimizer),
                                          "keras.optimizers", "the optimizer"),
-            "loss": object_to_keras(losses.serialize(model.loss), "keras.losses", "the loss"),
-            "loss_weights": None, "metrics": metrics or None, "weighted_metrics": None,
+            "loss": _loss_to_keras(model.loss),
+            "loss_weights": model._compile_args.get("loss_weights"), "metrics": metrics or None, "weighted_metrics": None,
             "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
+
+
+def _loss_to_keras(loss):
+    """One loss, or a list or dict of them (one per output, ``None`` for none)."""
+    def one(l, what):
+        return None if l is None else object_to_keras(losses.serialize(l), "keras.losses", what)
+    if isinstance(loss, (list, tuple)):
+        return [one(l, f"the loss {i}") for i, l in enumerate(loss)]
+    if isinstance(loss, dict):
+        return {key: one(l, f"the loss {key!r}") for key, l in loss.items()}
+    return one(loss, "the loss")
