@@ -18,7 +18,15 @@ from tests import references
 
 DATA = Path(__file__).parent / "data"
 RECORDED = np.load(DATA / "keras_fixtures.npz")
-FIXTURES = [f"keras_{name}.{ext}" for name in ("mlp", "cnn") for ext in ("keras", "h5")]
+FIXTURES = [f"keras_{name}.{ext}" for name in ("mlp", "cnn", "functional", "nested")
+            for ext in ("keras", "h5")]
+
+
+def _recorded(name, key):
+    """The recorded array, or the list of them for a model with several inputs/outputs."""
+    if f"{name}_{key}" in RECORDED:
+        return RECORDED[f"{name}_{key}"]
+    return [RECORDED[f"{name}_{key}{i}"] for i in range(2)]
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +38,11 @@ def _h5py():
 def test_keras_fixture_predicts_as_keras(fixture):
     model = numpynn.models.load_model(DATA / fixture)
     name = fixture.split("_")[1].split(".")[0]
-    np.testing.assert_allclose(model.predict(RECORDED[f"{name}_x"], verbose=0),
-                               RECORDED[f"{name}_y"], rtol=1e-5, atol=1e-7)
+    got, want = model.predict(_recorded(name, "x"), verbose=0), _recorded(name, "y")
+    assert type(got) is type(want)
+    for g, w in zip(got if isinstance(got, list) else [got], want if isinstance(want, list)
+                    else [want]):
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("ext", ["keras", "h5"])

@@ -12,7 +12,7 @@ import io
 import os
 
 from numpynn.interop import hdf5
-from numpynn.interop.keras_model import KerasModelReader, keras_layer_paths
+from numpynn.interop.keras_model import KerasModelReader, keras_weight_paths
 from numpynn.interop.keras_write_config import model_to_keras
 from numpynn.saving import archive
 from numpynn.saving.atomic import atomic_write
@@ -31,23 +31,26 @@ def is_keras_archive(source):
     return WEIGHTS in source
 
 
-def _layer_arrays(h5, paths, what):
-    """``arrays_of_layer(index, layer)`` reading ``paths[index]/vars/<i>`` of ``h5``."""
-    def arrays_of_layer(index, layer):
-        expected = [(name, value.shape, value.dtype) for name, value in layer.named_weights()]
+def _pairs(h5, model, what):
+    """``(target, value)`` for every weight of ``model``, read from ``<path>/vars/<i>`` of
+    each layer's Keras path, each array's shape checked before its data is read."""
+    pairs = []
+    for path, layer in keras_weight_paths(model):
+        expected = layer.named_weights()
         if not expected:
-            return []
-        where = f"{what}: layer {layer.name!r} ({paths[index]})"
+            continue
+        where = f"{what}: layer {layer.name!r} ({path})"
         group = h5
-        for part in paths[index].split("/") + ["vars"]:
+        for part in path.split("/") + ["vars"]:
             group = hdf5.child(group, part, "group", where)
         if len(group) != len(expected):
             raise ModelFileError(f"{where} holds {len(group)} arrays, numpynn's "
                                  f"{type(layer).__name__} has {len(expected)} "
-                                 f"({', '.join(n for n, _, _ in expected)}).")
-        return [hdf5.read_array(hdf5.child(group, str(i), "dataset", where), shape, dtype, where)
-                for i, (_, shape, dtype) in enumerate(expected)]
-    return arrays_of_layer
+                                 f"({', '.join(n for n, _ in expected)}).")
+        pairs += [(target, hdf5.read_array(hdf5.child(group, str(i), "dataset", where),
+                                           target.shape, target.dtype, where))
+                  for i, (_, target) in enumerate(expected)]
+    return pairs
 
 
 def load_keras(source, what, compile=True):
@@ -59,17 +62,16 @@ def load_keras(source, what, compile=True):
     model = reader.model(archive.MAX_INFLATION * source.unpacked_bound(WEIGHTS))
     needed = sum(w.nbytes for w in model.weights)
     data = source.read(WEIGHTS, _H5_ARRAYS_PER_WEIGHT * needed + _H5_OVERHEAD)
-    paths = keras_layer_paths(reader.class_names)
     with hdf5.open_file(io.BytesIO(data), f"{what} ({WEIGHTS})") as h5:
-        return reader.fill(model, _layer_arrays(h5, paths, what), compile)
+        return reader.fill(model, _pairs(h5, model, what), compile)
 
 
-def _weights_h5(model, paths):
+def _weights_h5(model):
     """The bytes of ``model.weights.h5``: each layer's weights as Keras stores them."""
     h5py = hdf5.h5py()
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
-        for path, layer in zip(paths, model.layers):
+        for path, layer in keras_weight_paths(model):
             group = h5.create_group(f"{path}/vars")
             group.attrs["name"] = layer.name
             for i, (_, value) in enumerate(layer.named_weights()):
@@ -79,13 +81,12 @@ def _weights_h5(model, paths):
 
 
 def save_keras(model, filepath, overwrite=True):
-    """Write a Sequential ``model`` as a Keras 3 archive, atomically."""
+    """Write a Sequential or functional ``model`` as a Keras 3 archive, atomically."""
     model.count_params()  # builds it, or says why it cannot be
     config = model_to_keras(model)
-    class_names = [spec["class_name"] for spec in config["config"]["layers"][1:]]
     metadata = {"keras_version": KERAS_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
     members = {METADATA: archive.json_bytes(metadata), CONFIG: archive.json_bytes(config),
-               WEIGHTS: _weights_h5(model, keras_layer_paths(class_names))}
+               WEIGHTS: _weights_h5(model)}
     with atomic_write(os.fspath(filepath), overwrite) as f:
         archive.write_zip(f, members)

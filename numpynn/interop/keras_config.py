@@ -150,51 +150,6 @@ def layer_from_keras(spec, where):
     return {"class_name": class_name, "config": config}
 
 
-def _input_shape(model_config, layer_specs):
-    """The input shape (no batch axis) from an InputLayer, a Keras 2 first layer's
-    ``batch_input_shape``, or the model's ``build_input_shape``."""
-    first = layer_specs[0].get("config", {}) if layer_specs else {}
-    for shape in (first.get("batch_shape"), first.get("batch_input_shape"),
-                  model_config.get("build_input_shape")):
-        if isinstance(shape, list) and len(shape) >= 2:
-            if not all(isinstance(n, int) and not isinstance(n, bool) and n > 0
-                       for n in shape[1:]):
-                raise KerasFileError(f"the model's input shape {shape} is not a list of "
-                                     "positive sizes after the batch axis.")
-            return list(shape[1:])
-    raise KerasFileError("the Keras model does not record its input shape (no InputLayer, "
-                         "no build_input_shape); numpynn needs it to place the weights.")
-
-
-def model_from_keras(spec):
-    """``(numpynn model config, [Keras class name of each layer])`` of a Keras Sequential
-    model config."""
-    if not isinstance(spec, dict) or not isinstance(spec.get("config"), dict):
-        raise KerasFileError(f"the model config is not a Keras model config: {spec!r:.80}.")
-    class_name = spec.get("class_name")
-    if class_name != "Sequential":
-        raise KerasFileError(f"the file holds a {class_name!r} model; this numpynn reads "
-                             "Keras Sequential models only.")
-    config = spec["config"]
-    specs = config.get("layers")
-    if not isinstance(specs, list) or not all(isinstance(s, dict) for s in specs):
-        raise KerasFileError("the Sequential config has no list of layers.")
-    shape = _input_shape(config, specs)
-    dtype = _dtype_name(config.get("dtype"), "the model")
-    if specs and specs[0].get("class_name") == "InputLayer":
-        layer_from_keras(specs[0], "layer 0")  # checked: no sparse or ragged input
-        dtype = _dtype_name(specs[0].get("config", {}).get("dtype"), "the InputLayer") or dtype
-        specs = specs[1:]
-    layers = [layer_from_keras(s, f"layer {i}") for i, s in enumerate(specs)]
-    if dtype is not None:
-        for layer in layers:
-            layer["config"].setdefault("dtype", dtype)
-    name = config.get("name") if isinstance(config.get("name"), str) else None
-    return ({"class_name": "Sequential", "config": {"name": name, "input_shape": shape,
-                                                    "layers": layers}},
-            [s["class_name"] for s in specs])
-
-
 def compile_from_keras(config):
     """numpynn's compile settings from a Keras ``compile_config`` (Keras 3) or
     ``training_config`` (Keras 2 HDF5), or ``None`` when there are none."""
@@ -204,12 +159,29 @@ def compile_from_keras(config):
     loss = config.get("loss")
     if optimizer is None or loss is None:
         return None
-    if isinstance(loss, (list, dict)) and not (isinstance(loss, dict) and "class_name" in loss):
-        raise KerasFileError("the file compiles several losses (one per output); numpynn "
-                             "models have one output.")
     return {"optimizer": object_from_keras(optimizer, "keras.optimizers", "the optimizer"),
-            "loss": object_from_keras(loss, "keras.losses", "the loss"),
+            "loss": _per_output(loss, lambda l, what: object_from_keras(l, "keras.losses", what),
+                                "the loss"),
+            "loss_weights": _per_output(config.get("loss_weights"), _loss_weight,
+                                        "the loss weights"),
             "metrics": _metric_names(config.get("metrics"))}
+
+
+def _per_output(value, convert, what):
+    """``value`` converted entry by entry when it is a list or a dict of entries (one per
+    output), as a whole otherwise; ``None`` entries stay."""
+    if isinstance(value, list):
+        return [None if v is None else convert(v, f"{what} {i}") for i, v in enumerate(value)]
+    if isinstance(value, dict) and "class_name" not in value:
+        return {str(k): None if v is None else convert(v, f"{what} {k!r}")
+                for k, v in value.items()}
+    return None if value is None else convert(value, what)
+
+
+def _loss_weight(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KerasFileError(f"{what} is {value!r:.80}, not a number.")
+    return value
 
 
 def _metric_names(specs):

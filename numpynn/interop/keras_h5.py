@@ -8,7 +8,7 @@ checks as ``.keras`` archives; the optimizer's configuration is restored, its sl
 fresh.
 """
 from numpynn.interop import hdf5
-from numpynn.interop.keras_model import KerasModelReader
+from numpynn.interop.keras_model import KerasModelReader, weight_targets
 from numpynn.saving.errors import ModelFileError
 
 MODEL_WEIGHTS = "model_weights"
@@ -27,20 +27,23 @@ def _weight_datasets(root, layer_name, what):
     return datasets
 
 
-def _layer_arrays(root, what):
-    def arrays_of_layer(index, layer):
-        expected = [(name, value.shape, value.dtype) for name, value in layer.named_weights()]
+def _pairs(root, model, what):
+    """``(target, value)`` for every weight of ``model``, read from the group of each of
+    its layers (a nested model's group lists all its layers' arrays)."""
+    pairs = []
+    for layer in model.layers:
+        expected = weight_targets(layer)
         if not expected:
-            return []
+            continue
         where = f"{what}: layer {layer.name!r}"
         datasets = _weight_datasets(root, layer.name, where)
         if len(datasets) != len(expected):
             raise ModelFileError(f"{where} holds {len(datasets)} arrays, numpynn's "
                                  f"{type(layer).__name__} has {len(expected)} "
-                                 f"({', '.join(n for n, _, _ in expected)}).")
-        return [hdf5.read_array(d, shape, dtype, where)
-                for d, (_, shape, dtype) in zip(datasets, expected)]
-    return arrays_of_layer
+                                 f"({', '.join(n for n, _ in expected)}).")
+        pairs += [(target, hdf5.read_array(d, target.shape, target.dtype, where))
+                  for d, (_, target) in zip(datasets, expected)]
+    return pairs
 
 
 def _stored_bytes(root, what):
@@ -60,4 +63,4 @@ def load_keras_h5(path, what, compile=True):
                                   what)
         root = hdf5.child(h5, MODEL_WEIGHTS, "group", what) if MODEL_WEIGHTS in h5 else h5
         model = reader.model(_stored_bytes(root, what))
-        return reader.fill(model, _layer_arrays(root, what), compile)
+        return reader.fill(model, _pairs(root, model, what), compile)

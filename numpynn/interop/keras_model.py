@@ -2,26 +2,49 @@
 built, weights placed, optimizer and loss compiled. Shared by the ``.keras`` and the
 legacy ``.h5`` readers, which differ only in where each layer's arrays lie."""
 from numpynn import backend
-from numpynn.interop.keras_config import KerasFileError, compile_from_keras, model_from_keras
+from numpynn.interop.keras_config import KerasFileError, compile_from_keras
+from numpynn.interop.keras_model_config import model_from_keras
 from numpynn.layers.base import WeightAllowanceError
+from numpynn.models.weights import ModelWeights
 from numpynn.registry import UnknownObjectError
 from numpynn.saving import budget, config
 from numpynn.saving.errors import ModelFileError
 
 
-def keras_layer_paths(class_names):
-    """Where Keras 3 keeps each layer's variables in ``model.weights.h5``: ``layers/`` and
-    the snake-cased class name, numbered from the second of a class on (``dense_1``)."""
+def keras_class_name(layer):
+    """The Keras class a numpynn layer or model is saved as."""
+    name = type(layer).__name__
+    return "Functional" if name == "Model" else name
+
+
+def keras_weight_paths(model, prefix="layers"):
+    """``[(path, leaf layer)]``: where Keras 3 keeps each layer's variables in
+    ``model.weights.h5``, ``<prefix>/`` and the snake-cased class name, numbered from the
+    second of a class on (``dense_1``) within each model; a nested model's layers lie under
+    its own path (``layers/sequential/layers/dense``). Layers without weights are listed
+    too (Keras writes an empty group for each)."""
     used, paths = {}, []
-    for class_name in class_names:
-        name = backend.to_snake_case(class_name)
+    for layer in model.layers:
+        name = backend.to_snake_case(keras_class_name(layer))
         if name in used:
             used[name] += 1
             name = f"{name}_{used[name]}"
         else:
             used[name] = 0
-        paths.append(f"layers/{name}")
+        if isinstance(layer, ModelWeights):
+            paths += keras_weight_paths(layer, f"{prefix}/{name}/layers")
+        else:
+            paths.append((f"{prefix}/{name}", layer))
     return paths
+
+
+def weight_targets(layer):
+    """``[(name, array)]`` the file's arrays for ``layer`` go into: its own weights, or for
+    a model all its layers' weights in ``get_weights`` order (as Keras lists them)."""
+    if isinstance(layer, ModelWeights):
+        return [(f"{leaf.name}/{name}", value) for leaf in layer._leaf_layers()
+                for name, value in leaf.named_weights()]
+    return layer.named_weights()
 
 
 def _model(spec, what):
@@ -46,7 +69,7 @@ class KerasModelReader:
     def __init__(self, model_config, compile_config, what):
         self.what = what
         try:
-            self.spec, self.class_names = model_from_keras(model_config)
+            self.spec = model_from_keras(model_config)
             self.compile_spec = compile_from_keras(compile_config)
         except KerasFileError as err:
             raise KerasFileError(f"{what}: {err}") from err
@@ -70,14 +93,12 @@ class KerasModelReader:
             backend.rng().bit_generator.state = state
         return model
 
-    def fill(self, model, arrays_of_layer, compile=True):
-        """Put the file's weights into ``model``, taken from ``arrays_of_layer(index,
-        layer)``: the list of arrays (validated against the layer's shapes by the caller) for
-        each layer; then compile it where the file has compile settings."""
-        for index, layer in enumerate(model.layers):
-            arrays = arrays_of_layer(index, layer)
-            for (_, target), value in zip(layer.named_weights(), arrays):
-                target[...] = value
+    def fill(self, model, pairs, compile=True):
+        """Put the file's weights into ``model``: ``pairs`` of (target array, value read
+        from the file and checked against the target's shape by the caller); then compile
+        it where the file has compile settings."""
+        for target, value in pairs:
+            target[...] = value
         if compile and self.compile_spec is not None:
             self._compile(model)
         return model

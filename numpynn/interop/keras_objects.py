@@ -38,6 +38,8 @@ LAYERS = {
     "AlphaDropout": ({}, {}, {}),
     "ActivityRegularization": ({}, {}, {}),
     "Identity": ({}, {}, {}),
+    **{name: ({}, {}, {}) for name in ("Add", "Subtract", "Multiply", "Average", "Maximum",
+                                       "Minimum", "Concatenate", "Dot")},
     "Flatten": (_NO_DATA_FORMAT, {}, {}),
     "Reshape": ({}, {}, {}),
     "Permute": ({}, {}, {}),

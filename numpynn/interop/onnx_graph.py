@@ -1,17 +1,29 @@
 """``GraphBuilder``: an ONNX graph grown one layer at a time with ``onnx.helper``.
 
+Each tensor of the model is a :class:`TensorRecord`: its ONNX name, its layout and its shape
+as numpynn sees it. A converter works on the builder's current tensor (``x``,
+``channels_first``, ``shape``): ``use(record)`` makes a record current, ``record()`` gives
+the current one back, so a graph is converted one layer call at a time.
+
 numpynn (as Keras) keeps channels last, (N, H, W, C); ONNX's Conv, pooling and
 BatchNormalization want channels first, (N, C, H, W). The builder follows the layout of
 the current tensor and inserts a Transpose only where the next operation needs the other
 one, so a run of convolutions and poolings stays channels first and one Transpose brings
 the result back before a Flatten, a Dense or the output.
 """
+from collections import namedtuple
+
 import numpy as np
 
 #: the ONNX IR version written: the one that came with opset 17, read by runtimes since 2022
 IR_VERSION = 8
 #: ONNX element types of the float dtypes numpynn computes in
 _ELEMENT_TYPES = {"float32": "FLOAT", "float64": "DOUBLE"}
+
+
+#: one tensor of the graph: its ONNX name, whether it is laid out channels first, and its
+#: shape channels last (batch axis ``None``)
+TensorRecord = namedtuple("TensorRecord", "name channels_first shape")
 
 
 def onnx():
@@ -29,7 +41,6 @@ class GraphBuilder:
 
     Args:
         dtype: the model's float dtype (``"float32"`` or ``"float64"``).
-        input_shape: the model's input shape, channels last, batch axis ``None``.
 
     Attributes:
         x: name of the current tensor.
@@ -37,13 +48,31 @@ class GraphBuilder:
         shape: the current tensor's shape as numpynn sees it (channels last).
     """
 
-    def __init__(self, dtype, input_shape):
+    def __init__(self, dtype):
         self.onnx = onnx()
         self.dtype = np.dtype(dtype)
         self.element_type = getattr(self.onnx.TensorProto, _ELEMENT_TYPES[self.dtype.name])
-        self.nodes, self.initializers, self._count = [], [], 0
-        self.input = self._value_info("input", input_shape)
-        self.x, self.channels_first, self.shape = "input", False, tuple(input_shape)
+        self.nodes, self.initializers, self.inputs, self._count = [], [], [], 0
+        self._reserved = set()
+        self.x, self.channels_first, self.shape = None, False, None
+
+    def reserve(self, names):
+        """Keep ``names`` (the graph's inputs and outputs) from the generated ones."""
+        self._reserved.update(names)
+
+    def add_input(self, name, shape):
+        """A graph input ``name`` (batch, ...) of ``shape``, channels last: its record."""
+        self.reserve([name])
+        self.inputs.append(self._value_info(name, shape))
+        return TensorRecord(name, False, tuple(shape))
+
+    def use(self, record):
+        """Make ``record`` the current tensor."""
+        self.x, self.channels_first, self.shape = record
+
+    def record(self):
+        """The current tensor's record."""
+        return TensorRecord(self.x, self.channels_first, self.shape)
 
     def _value_info(self, name, shape):
         dims = ["batch"] + [int(n) for n in shape[1:]]
@@ -51,7 +80,8 @@ class GraphBuilder:
 
     def _name(self, prefix):
         self._count += 1
-        return f"{prefix}_{self._count}"
+        name = f"{prefix}_{self._count}"
+        return name if name not in self._reserved else self._name(prefix)
 
     # -- graph pieces ----------------------------------------------------------------------
     def constant(self, array, prefix="const", dtype=None):
@@ -101,13 +131,16 @@ class GraphBuilder:
         return 1 if axis == rank - 1 else axis + 1
 
     # -- the model -------------------------------------------------------------------------
-    def model(self, name, opset):
-        """The ``ModelProto``: the current tensor, channels last, is the output."""
-        self.to_channels_last()
-        self.nodes.append(self.onnx.helper.make_node("Identity", [self.x], ["output"],
-                                                     name="output"))
-        graph = self.onnx.helper.make_graph(self.nodes, name, [self.input],
-                                            [self._value_info("output", self.shape)],
+    def model(self, name, opset, outputs):
+        """The ``ModelProto`` giving ``outputs``, ``[(name, record)]``, channels last."""
+        infos = []
+        for output, record in outputs:
+            self.use(record)
+            self.to_channels_last()
+            self.nodes.append(self.onnx.helper.make_node("Identity", [self.x], [output],
+                                                         name=output))
+            infos.append(self._value_info(output, self.shape))
+        graph = self.onnx.helper.make_graph(self.nodes, name, self.inputs, infos,
                                             self.initializers)
         return self.onnx.helper.make_model(
             graph, producer_name="numpynn", ir_version=IR_VERSION,
