@@ -98,6 +98,8 @@ class Trainer:
             size, dtype = self.n_trainable, self.dtype
         View.offsets = offsets  # boundaries of the trainable weights (for clipnorm)
         View.shapes = self.buffer.shapes[:len(offsets) - 1]  # their shapes (for Adafactor)
+        View.paths = [path for path, (_, _, trainable) in zip(self.variable_paths(),
+                      self._weight_entries()) if trainable]  # Keras' paths (MultiOptimizer)
         return View
 
     def _check_compiled(self, what):
