@@ -70,6 +70,23 @@ def test_fit_matches_keras(make, make_optimizer):
         [int(o.iterations) for o in theirs.optimizer.optimizers]
 
 
+def test_summary_counts_the_optimizer_params_as_keras():
+    """Keras counts the MultiOptimizer's step counter and learning rate and those of each
+    optimizer that has weights, with its slots."""
+    keras = keras_reference()
+    x, y = make_data()
+    counts = []
+    for lib in (keras, numpynn):
+        model = sequential(lib)
+        model.compile(optimizer=kernels_adam(lib), loss="mse")
+        model.fit(x, y, batch_size=32, verbose=0)
+        printed = []
+        model.summary(print_fn=lambda line, *_, **__: printed.append(line))
+        counts.append([line for line in "\n".join(printed).splitlines() if "params:" in line])
+    assert any("Optimizer params" in line for line in counts[1])
+    assert counts[1] == counts[0]
+
+
 def test_scattered_parts_train_as_separate_optimizers():
     """Each optimizer is built on its weights only: the kernels (not one slice of the
     buffer) for Adam, the biases for SGD."""
