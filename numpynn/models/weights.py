@@ -44,7 +44,7 @@ class ModelWeights:
                 if not model.is_chain:
                     break
                 scope.insert(0, model.name)
-            paths += ["/".join(scope + [name]) for name in layer.params]
+            paths += ["/".join(map(str, scope + [name])) for name in layer.params]
         return paths
 
     def _leaf_layers(self):

@@ -31,12 +31,12 @@ Weight = namedtuple("Weight", ["path", "name", "shape"])
 class _Part:
     """The weights of one optimizer: positions in the flat buffer, and what it builds on."""
 
-    def __init__(self, optimizer, ranges, shapes, paths, dtype):
+    def __init__(self, optimizer, ranges, shapes, dtype):
         self.optimizer = optimizer
         sizes = [stop - start for start, stop in ranges]
         self.size, self.dtype = sum(sizes), dtype
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
-        self.shapes, self.paths = shapes, paths
+        self.shapes = shapes
         merged = _merged(ranges)
         if len(merged) == 1:
             self.slice, self.index = slice(*merged[0]), None
@@ -146,7 +146,7 @@ class MultiOptimizer(Optimizer):
         for index in sorted(chosen):
             weights = chosen[index]
             part = _Part(self._optimizers[index], [(offsets[i], offsets[i + 1]) for i in weights],
-                         [shapes[i] for i in weights], [paths[i] for i in weights], self.dtype)
+                         [shapes[i] for i in weights], self.dtype)
             part.optimizer.build(part)
             self._parts.append(part)
         self.apply_count = 0
