@@ -219,8 +219,11 @@ def command_summary(args):
     model = load_model_file(args.model)
     model.summary()
     if model.compiled:
-        print(f"Optimizer: {model.optimizer.name} (learning rate {model.optimizer.learning_rate:g},"
-              f" {model.optimizer.iterations} steps taken) - loss: {model.loss.name}")
+        optimizer = model.optimizer  # a MultiOptimizer's rates are its optimizers'
+        rates = ", ".join(f"{o.learning_rate:g}"
+                          for o in getattr(optimizer, "optimizers", [optimizer]))
+        print(f"Optimizer: {optimizer.name} (learning rate {rates},"
+              f" {optimizer.iterations} steps taken) - loss: {model.loss.name}")
     return 0
 
 

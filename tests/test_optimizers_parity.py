@@ -30,6 +30,7 @@ class Weights:
         kernel, bias = DATA["kernel"], DATA["bias"]
         self.offsets = [0, kernel.size, kernel.size + bias.size]
         self.shapes = [kernel.shape, bias.shape]  # Adafactor factors the kernel
+        self.paths = ["kernel", "bias"]  # Keras' paths of the recorded variables
         self.values = np.concatenate([kernel.ravel(), bias])
         self.grads = np.zeros_like(self.values)
         self.size, self.dtype = self.values.size, self.values.dtype
@@ -42,6 +43,11 @@ class Weights:
         self.grads[g_kernel.size:] = g_bias
 
 
+def uses_ema(optimizer):
+    """Whether the optimizer, or one of a MultiOptimizer's, keeps a moving average."""
+    return optimizer.use_ema or any(o.use_ema for o in getattr(optimizer, "optimizers", []))
+
+
 def run(optimizer, steps):
     weights = Weights()
     optimizer.build(weights)
@@ -50,7 +56,7 @@ def run(optimizer, steps):
         weights.compute_gradients()
         optimizer.apply(weights.values, weights.grads)
         trajectory.append(weights.values.copy())
-    if optimizer.use_ema:  # one more row: the weights replaced by their moving average
+    if uses_ema(optimizer):  # one more row: the weights replaced by their moving average
         optimizer.finalize_variable_values(weights.values)
         trajectory.append(weights.values.copy())
     return np.array(trajectory)
@@ -83,7 +89,9 @@ def test_schedule_matches_keras(index):
                                   "adagrad", "adadelta", "sgd_nesterov", "adamax", "lion_ema",
                                   "lamb_accumulation_ema", "adafactor", "ftrl",
                                   "adam_accumulation_schedule", "adafactor_accumulation",
-                                  "schedule_free_adamw_options"])
+                                  "schedule_free_adamw_options",
+                                  "multi_optimizer_patterns_ema",
+                                  "multi_optimizer_exact_and_pattern"])
 def test_state_round_trip_continues_the_same_trajectory(name):
     """Stopping after 10 steps, restoring get_state() into a fresh optimizer and going on
     gives the uninterrupted trajectory."""

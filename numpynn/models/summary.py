@@ -105,22 +105,24 @@ def summary_lines(model):
 
 def _totals(model):
     """Keras' count lines; the optimizer's parameters are its slots, its step counter
-    (int64) and its learning rate (unless it follows a schedule)."""
+    (int64) and its learning rate (unless it follows a schedule); a MultiOptimizer's are
+    its own counter and rate and those of each of its built optimizers (in its slots)."""
     itemsize = model.dtype.itemsize
     trainable = model.count_params(trainable=True)
     frozen = model.count_params(trainable=False)
     optimizer = model.optimizer if getattr(model, "compiled", False) else None
     counted = optimizer is not None and optimizer.built
-    slots = sum(s.size for s in optimizer.slots.values()) if counted else 0
-    scalar_rate = counted and not callable(getattr(optimizer, "_learning_rate", None))
-    extra = (1 + scalar_rate) if counted else 0
-    extra_bytes = (8 + itemsize * scalar_rate) if counted else 0
-    total = trainable + frozen + slots + extra
-    total_bytes = (trainable + frozen + slots) * itemsize + extra_bytes
+    owners = [optimizer, *(o for o in getattr(optimizer, "optimizers", ()) if o.built)] \
+        if counted else []
+    rates = sum(not callable(getattr(o, "_learning_rate", None)) for o in owners)
+    slots = list(optimizer.slots.values()) if counted else []
+    count = sum(s.size for s in slots) + (1 + rates if counted else 0)
+    nbytes = sum(s.nbytes for s in slots) + (8 + itemsize * rates if counted else 0)
+    total = trainable + frozen + count
+    total_bytes = (trainable + frozen) * itemsize + nbytes
     lines = [f" Total params: {total:,} ({readable_size(total_bytes)})",
              f" Trainable params: {trainable:,} ({readable_size(trainable * itemsize)})",
              f" Non-trainable params: {frozen:,} ({readable_size(frozen * itemsize)})"]
     if counted:
-        lines.append(f" Optimizer params: {slots + extra:,} "
-                     f"({readable_size(slots * itemsize + extra_bytes)})")
+        lines.append(f" Optimizer params: {count:,} ({readable_size(nbytes)})")
     return lines

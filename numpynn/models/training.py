@@ -94,11 +94,18 @@ class Trainer:
     def _trainable_view(self):
         offsets = [int(o) for o in self.buffer.offsets if o <= self.n_trainable]
 
+        model = self
+
         class View:  # what an optimizer needs to know of the parameters it updates
             size, dtype = self.n_trainable, self.dtype
+
+            @property
+            def paths(self):  # Keras' paths of the trainable weights (for MultiOptimizer)
+                return [path for path, (_, _, trainable) in zip(model.variable_paths(),
+                        model._weight_entries()) if trainable]
         View.offsets = offsets  # boundaries of the trainable weights (for clipnorm)
         View.shapes = self.buffer.shapes[:len(offsets) - 1]  # their shapes (for Adafactor)
-        return View
+        return View()
 
     def _check_compiled(self, what):
         if not self.compiled:

@@ -25,6 +25,28 @@ class ModelWeights:
         walk(self, (), self.trainable)
         return result
 
+    def variable_paths(self):
+        """Keras' ``variable.path`` of each weight, in ``get_weights`` order: the layer's name
+        and the weight's, behind the names of the Sequential models around the layer up to
+        the nearest functional model (Keras builds a Sequential's layers inside its name
+        scope, a functional model's where they are called): ``"sequential/dense/kernel"`` in
+        a Sequential, ``"dense/kernel"`` in a functional model, ``"encoder/dense/kernel"``
+        for a Sequential ``encoder`` called in a functional model. (A Sequential that Keras
+        built before putting it in another Sequential lacks the outer name there.)"""
+        self._build_if_possible()
+        paths = []
+        for position, layer, _ in self.weight_paths():
+            models = [self]
+            for i in position[:-1]:
+                models.append(models[-1].layers[i])
+            scope = [layer.name]
+            for model in reversed(models):
+                if not model.is_chain:
+                    break
+                scope.insert(0, model.name)
+            paths += ["/".join(map(str, scope + [name])) for name in layer.params]
+        return paths
+
     def _leaf_layers(self):
         """The layers that hold weights (no models), each once, in ``get_weights`` order."""
         return [layer for _, layer, _ in self.weight_paths()]

@@ -11,7 +11,9 @@ from numpynn.optimizers.base import Optimizer
 from numpynn.optimizers.ftrl import Ftrl
 from numpynn.optimizers.lamb import Lamb
 from numpynn.optimizers.lion import Lion
+from numpynn.optimizers.multi_optimizer import MultiOptimizer
 from numpynn.optimizers.nadam import Nadam
+from numpynn.optimizers.optimizer_map import OptimizerMap
 from numpynn.optimizers.rmsprop import RMSprop
 from numpynn.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from numpynn.optimizers.sgd import SGD
@@ -20,6 +22,8 @@ ALL = {cls.__name__: cls for cls in (SGD, Adagrad, Adadelta, RMSprop, Adam, Adam
                                      Adamax, Lion, Lamb, Adafactor, Ftrl,
                                      ScheduleFreeAdamW)}
 ALIASES = {name.lower(): cls for name, cls in ALL.items()}
+#: optimizers made of others: found by class name in configs, never by a bare name
+COMPOSITES = {"MultiOptimizer": MultiOptimizer}
 
 
 def get(identifier):
@@ -41,6 +45,7 @@ def deserialize(config, custom_objects=None):
     rebuilt too."""
     if (isinstance(config, dict) and "class_name" in config
             and isinstance(config.get("config", {}), dict)):
-        cls = registry.lookup(config["class_name"], "optimizer", ALL, custom_objects)
+        cls = registry.lookup(config["class_name"], "optimizer", {**ALL, **COMPOSITES},
+                              custom_objects)
         return cls.from_config(config.get("config", {}), custom_objects)
     return registry.deserialize(config, "optimizer", ALL, custom_objects)

@@ -57,12 +57,12 @@ same thread, by the flush of the slice's share of the step's window. The numbers
 of one call on the whole arrays.
 """
 import copy
-import math
 
 import numpy as np
 
 from numpynn import parallel, registry
-from numpynn.optimizers.arguments import check_integer, check_optional, check_range
+from numpynn.optimizers.arguments import (check_integer, check_optional, check_range,
+                                          weight_layout)
 from numpynn.optimizers.averaging import update_average
 from numpynn.optimizers.clipping import clip_gradients
 
@@ -107,7 +107,7 @@ class Optimizer:
                  global_clipnorm=None, use_ema=False, ema_momentum=0.99,
                  ema_overwrite_frequency=None, gradient_accumulation_steps=None,
                  convention="keras", name=None):
-        self.learning_rate = learning_rate
+        Optimizer.learning_rate.fset(self, learning_rate)  # a subclass may forbid setting it
         self.weight_decay = check_optional("weight_decay", weight_decay, low_closed=True)
         self.clipnorm = check_optional("clipnorm", clipnorm)
         self.clipvalue = check_optional("clipvalue", clipvalue)
@@ -176,15 +176,7 @@ class Optimizer:
         the individual weights in the flat buffer (needed by ``clipnorm``), and ``shapes``,
         the weights' shapes (needed by ``Adafactor``; without them each is 1-D)."""
         self.size, self.dtype = int(buffer.size), np.dtype(buffer.dtype)
-        offsets = getattr(buffer, "offsets", None)
-        offsets = [0, self.size] if offsets is None else [int(o) for o in offsets]
-        if offsets[0] != 0 or offsets[-1] != self.size or np.any(np.diff(offsets) < 0):
-            raise ValueError(f"offsets must rise from 0 to {self.size}, got {offsets}.")
-        shapes = getattr(buffer, "shapes", None)
-        shapes = [(b - a,) for a, b in zip(offsets[:-1], offsets[1:])] if shapes is None \
-            else [tuple(int(n) for n in shape) for shape in shapes]
-        if [math.prod(shape) for shape in shapes] != list(np.diff(offsets)):
-            raise ValueError(f"shapes {shapes} do not fit the offsets {offsets}.")
+        offsets, shapes = weight_layout(buffer)
         kept = [i for i, (a, b) in enumerate(zip(offsets[:-1], offsets[1:])) if b > a]
         self.segments = [(offsets[i], offsets[i + 1]) for i in kept]
         self.segment_shapes = [shapes[i] for i in kept]

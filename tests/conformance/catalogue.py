@@ -59,10 +59,6 @@ NOT_SUPPORTED = {
                 "training of large models",
         "LossScaleOptimizer": "left out: loss scaling for mixed precision (float16) training; "
                               "numpynn trains in float32 and float64",
-        "MultiOptimizer": "not implemented: routes each variable, by its path, to an "
-                          "optimizer of its own, while a numpynn optimizer sees one flat "
-                          "buffer of all the weights",
-        "OptimizerMap": "not implemented: MultiOptimizer's mapping of variable paths",
         "legacy": "left out: Keras 2's optimizers, which Keras 3 names only to raise an error",
     },
 }
@@ -166,6 +162,9 @@ def _optimizer_checks(checks, schedules):
     for case in module.META["cases"]:
         optimizer = case["optimizer"]
         checks.add(optimizer["class_name"], module, "test_trajectory_matches_reference")
+        optimizer_map = optimizer["config"].get("optimizer_map", {})
+        if optimizer_map.get("class_name") == "OptimizerMap":  # a MultiOptimizer's
+            checks.add("OptimizerMap", module, "test_trajectory_matches_reference")
         lr = optimizer["config"].get("learning_rate")
         if isinstance(lr, dict):
             schedules.add(lr["class_name"], module, "test_trajectory_matches_reference")

@@ -158,6 +158,41 @@ KERAS_CASES = [
         "clipnorm": 0.5, "use_ema": True, "ema_momentum": 0.9}),
 ]
 
+
+def optimizer(class_name, **config):
+    return {"class_name": class_name, "config": config}
+
+
+def multi_optimizer(default, optimizer_map):
+    """A MultiOptimizer config: an OptimizerMap of ``default`` and ``{path or pattern:
+    optimizer}``; the problem's weights have the paths "kernel" and "bias"."""
+    return {"optimizer_map": {"class_name": "OptimizerMap", "config": {
+        "default_optimizer": default, "optimizer_map": optimizer_map}}}
+
+
+# (case, config of a MultiOptimizer): each weight trained by the optimizer of its path.
+MULTI_CASES = [
+    ("multi_optimizer_paths", multi_optimizer(
+        optimizer("SGD", learning_rate=0.1, momentum=0.9),
+        {"bias": optimizer("Adam", learning_rate=0.05)})),
+    # the kernel's optimizer clips and accumulates over the kernel alone; the default
+    # (the bias') keeps a moving average, put in place by finalize_variable_values
+    ("multi_optimizer_patterns_ema", multi_optimizer(
+        optimizer("Adam", learning_rate=0.05, use_ema=True, ema_momentum=0.9),
+        {"k.*": optimizer("Nadam", learning_rate=0.05, global_clipnorm=0.5,
+                          gradient_accumulation_steps=2)})),
+    # no key matches: the default trains both weights; the mapped optimizer never steps
+    ("multi_optimizer_default_only", multi_optimizer(
+        optimizer("RMSprop", learning_rate=0.02, momentum=0.5, global_clipnorm=1.0),
+        {"other/.*": optimizer("SGD", learning_rate=0.1)})),
+    # an exact key and a pattern; the default is left without weights
+    ("multi_optimizer_exact_and_pattern", multi_optimizer(
+        optimizer("Adagrad", learning_rate=0.3),
+        {"kernel": optimizer("Lion", learning_rate=0.05, weight_decay=0.1),
+         "b.*": optimizer("SGD", momentum=0.5, learning_rate=schedule(
+             "ExponentialDecay", initial_learning_rate=0.1, decay_steps=5, decay_rate=0.5))})),
+]
+
 # (case, numpynn class, numpynn kwargs, torch class, torch kwargs, clip, lr schedule).
 # numpynn uses convention="torch" and passes PyTorch's defaults explicitly.
 TORCH_CASES = [
@@ -273,10 +308,28 @@ def keras_kwargs(kwargs):
     return {k: keras_schedule(v) if isinstance(v, dict) else v for k, v in kwargs.items()}
 
 
-def record_keras(class_name, kwargs, problem):
+def keras_optimizer(class_name, kwargs):
+    return getattr(keras.optimizers, class_name)(**keras_kwargs(kwargs))
+
+
+def keras_multi_optimizer(config):
+    spec = config["optimizer_map"]["config"]
+    default = spec["default_optimizer"]
+    return keras.optimizers.MultiOptimizer(keras.optimizers.OptimizerMap(
+        keras_optimizer(default["class_name"], default["config"]),
+        {key: keras_optimizer(s["class_name"], s["config"])
+         for key, s in spec["optimizer_map"].items()}))
+
+
+def uses_ema(optimizer):
+    """Whether the optimizer, or one of a MultiOptimizer's, keeps a moving average."""
+    return optimizer.use_ema or any(o.use_ema for o in getattr(optimizer, "optimizers", []))
+
+
+def record_keras(optimizer, problem):
     x, y, kernel, bias = problem
-    optimizer = getattr(keras.optimizers, class_name)(**keras_kwargs(kwargs))
-    variables = [keras.Variable(kernel, dtype="float64"), keras.Variable(bias, dtype="float64")]
+    variables = [keras.Variable(kernel, dtype="float64", name="kernel"),
+                 keras.Variable(bias, dtype="float64", name="bias")]
     trajectory = [np.concatenate([kernel.ravel(), bias])]
     for _ in range(STEPS):
         values = [keras.ops.convert_to_numpy(v) for v in variables]
@@ -284,7 +337,7 @@ def record_keras(class_name, kwargs, problem):
         optimizer.apply(grads, variables)
         trajectory.append(np.concatenate([keras.ops.convert_to_numpy(v).ravel()
                                           for v in variables]))
-    if optimizer.use_ema:
+    if uses_ema(optimizer):
         optimizer.finalize_variable_values(variables)
         trajectory.append(np.concatenate([keras.ops.convert_to_numpy(v).ravel()
                                           for v in variables]))
@@ -316,9 +369,14 @@ def main():
     arrays = dict(zip(("x", "y", "kernel", "bias"), problem))
     cases = []
     for name, class_name, kwargs in KERAS_CASES:
-        arrays[f"trajectory/{name}"] = record_keras(class_name, kwargs, problem)
+        arrays[f"trajectory/{name}"] = record_keras(keras_optimizer(class_name, kwargs),
+                                                    problem)
         cases.append({"name": name, "reference": f"keras {keras.__version__}",
                       "optimizer": {"class_name": class_name, "config": kwargs}})
+    for name, config in MULTI_CASES:
+        arrays[f"trajectory/{name}"] = record_keras(keras_multi_optimizer(config), problem)
+        cases.append({"name": name, "reference": f"keras {keras.__version__}",
+                      "optimizer": {"class_name": "MultiOptimizer", "config": config}})
     for name, class_name, kwargs, torch_class, torch_kwargs, *extra in TORCH_CASES:
         clip, uses_schedule = (extra + [None, None])[:2]
         lr_schedule = keras_schedule(kwargs["learning_rate"]) if uses_schedule else None
