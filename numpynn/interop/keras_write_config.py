@@ -31,8 +31,8 @@ def object_to_keras(spec, module, what):
         return spec
     row = object_row(module, spec["class_name"])
     if row is None:
-        raise NotExportableError(f"{what} is a {spec['class_name']!r}, which Keras does not "
-                                 "have.")
+        raise NotExportableError(f"{what} is a {spec['class_name']!r}, which numpynn does not "
+                                 "write into Keras files (numpynn's format keeps it).")
     config = _drop_numpynn_only(spec.get("config", {}), row[2], f"{what} ({spec['class_name']})")
     if isinstance(config.get("learning_rate"), dict):
         config["learning_rate"] = object_to_keras(config["learning_rate"],
