@@ -151,3 +151,11 @@ def test_weighted_metrics_are_saved_with_the_model(tmp_path):
     assert loaded.evaluate(x, y, sample_weight=weights, verbose=0, return_dict=True) == \
         pytest.approx(expected)
     assert set(expected) == {"loss", "accuracy", "weighted_accuracy"}
+
+
+def test_class_weight_does_not_weigh_the_validation_split_as_keras():
+    rng = np.random.default_rng(7)
+    x, y = _data(rng)
+    theirs, ours = _pair(lambda lib: _classifier(lib, "softmax"), rng,
+                         loss="sparse_categorical_crossentropy")
+    _same_step(theirs, ours, x, y, class_weight={0: 3.0, 2: 0.25}, validation_split=0.25)

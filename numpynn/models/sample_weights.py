@@ -8,15 +8,7 @@ not name weigh 1.
 """
 import numpy as np
 
-
-def class_weight_to_sample_weight(y, class_weight, dtype):
-    """One weight per sample of ``y``: ``class_weight[class of the sample]`` (1 if absent)."""
-    labels = np.asarray(y)
-    if labels.ndim > 1:
-        labels = np.argmax(labels, axis=-1) if labels.shape[-1] != 1 else labels[..., 0]
-    labels = np.round(labels).astype(np.int64).reshape(len(labels), -1)[:, 0]
-    table = {int(k): float(v) for k, v in class_weight.items()}
-    return np.array([table.get(int(label), 1.0) for label in labels], dtype=dtype)
+from numpynn.data.adapters import class_weight_to_sample_weights
 
 
 def per_output(sample_weight, class_weight, ys, structure, names, dtype):
@@ -33,7 +25,7 @@ def per_output(sample_weight, class_weight, ys, structure, names, dtype):
         if len(ys) > 1:
             raise ValueError("class_weight is only supported for models with a single "
                              "output; pass sample_weight with one array per output instead.")
-        return [class_weight_to_sample_weight(ys[0], class_weight, dtype)]
+        return [class_weight_to_sample_weights(ys[0], class_weight).astype(dtype, copy=False)]
     if sample_weight is None:
         return [None] * len(ys)
     if len(ys) > 1 and not isinstance(sample_weight, (list, tuple, dict)):

@@ -209,6 +209,8 @@ class Trainer:
         xs, ys, ws = self._prepare(x, y, True, sample_weight, class_weight)
         if validation_data is None and validation_split:
             (xs, ys, ws), validation_data = data.split_validation(xs, ys, validation_split, ws)
+            if class_weight is not None:  # Keras weighs the training samples only
+                validation_data = validation_data[:2] + ([None] * len(ys),)
         elif validation_data is not None:
             if len(validation_data) not in (2, 3):
                 raise ValueError("validation_data must be a tuple (x_val, y_val) or "
