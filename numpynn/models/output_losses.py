@@ -121,10 +121,12 @@ class OutputLosses:
         sample_weights = sample_weights or [None] * len(ys)
         for i in self.trained:
             loss = self.losses[i]
+            # passed only when given: a custom loss's gradient may not take sample weights
+            weights = () if sample_weights[i] is None else (sample_weights[i],)
             if self.fused[i]:
-                grad = loss.logits_gradient(ys[i], outputs[i], sample_weights[i])
+                grad = loss.logits_gradient(ys[i], outputs[i], *weights)
             else:
-                grad = loss.gradient(ys[i], outputs[i], sample_weights[i])
+                grad = loss.gradient(ys[i], outputs[i], *weights)
             if self.weights[i] != 1.0:
                 grad = grad * grad.dtype.type(self.weights[i])
             seeds.append((self.slots[i], grad))

@@ -72,13 +72,13 @@ class RunningMetrics:
         n = self._pending
         if n:
             y, output = self._y[:n], self._output[:n]
-            weights = None if self._weights is None else self._weights[:n]
-            if self.loss is not None:
-                self.loss_total += self.loss(y, output, weights) * n
+            weights = () if self._weights is None else (self._weights[:n],)
+            if self.loss is not None:  # without weights, as a custom loss may not take them
+                self.loss_total += self.loss(y, output, *weights) * n
             self.count += n
             for metric in self.metrics:
-                if id(metric) in self.weighted:
-                    metric.update_state(y, output, sample_weight=weights)
+                if id(metric) in self.weighted and weights:
+                    metric.update_state(y, output, sample_weight=weights[0])
                 else:
                     metric.update_state(y, output)
             self._pending = 0
