@@ -96,9 +96,9 @@ def check_input_shape(x, input_shape):
                          f"{x.shape}).{hint}")
 
 
-def split_validation(xs, ys, fraction):
+def split_validation(xs, ys, fraction, ws):
     """Keras' ``validation_split``: the *last* ``fraction`` of the samples, before shuffling,
-    of every input and target array (lists of them)."""
+    of every input, target and sample-weight array (lists of them; a weight may be None)."""
     if not 0 <= fraction < 1:
         raise ValueError(f"validation_split must be in [0, 1), got {fraction}.")
     n = len(xs[0])
@@ -107,5 +107,6 @@ def split_validation(xs, ys, fraction):
         raise ValueError(f"validation_split={fraction} leaves no validation samples out of "
                          f"{n}; use a larger fraction or pass validation_data.")
     cut = n - n_val
-    return (([a[:cut] for a in xs], [a[:cut] for a in ys]),
-            ([a[cut:] for a in xs], [a[cut:] for a in ys]))
+    head, tail = slice(None, cut), slice(cut, None)
+    return tuple(([a[part] for a in xs], [a[part] for a in ys],
+                  [None if w is None else w[part] for w in ws]) for part in (head, tail))

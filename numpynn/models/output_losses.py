@@ -70,15 +70,23 @@ class OutputLosses:
         losses: one ``Loss`` (or ``None``) per output.
         loss_weights: one float per output.
         metric_specs: one list of metric names or objects per output.
+        weighted_metric_specs: the same for the metrics that count the sample weights
+            (named ``weighted_<name>`` where a plain metric has the name).
     """
 
-    def __init__(self, model, losses, loss_weights, metric_specs):
+    def __init__(self, model, losses, loss_weights, metric_specs, weighted_metric_specs=None):
         self.names, self.losses, self.weights = model.output_names, losses, loss_weights
         shapes = [t.shape for t in model.outputs]
-        self.metrics = [metrics_module.compile_metrics(specs, loss, shape[-1])
-                        for specs, loss, shape in zip(metric_specs, losses, shapes)]
-        self.running = [RunningMetrics(loss, metrics) if loss is not None or metrics else None
-                        for loss, metrics in zip(losses, self.metrics)]
+        weighted_metric_specs = weighted_metric_specs or [[] for _ in losses]
+        plain = [metrics_module.compile_metrics(specs, loss, shape[-1])
+                 for specs, loss, shape in zip(metric_specs, losses, shapes)]
+        weighted = [_weighted(metrics_module.compile_metrics(specs, loss, shape[-1]), taken)
+                    for specs, loss, shape, taken in zip(weighted_metric_specs, losses, shapes,
+                                                         plain)]
+        #: each output's metrics (the weighted ones last), in the order Keras reports them.
+        self.metrics = [p + w for p, w in zip(plain, weighted)]
+        self.running = [RunningMetrics(loss, p, w) if loss is not None or p or w else None
+                        for loss, p, w in zip(losses, plain, weighted)]
         self.trained = [i for i, loss in enumerate(losses) if loss is not None]
         self.slots = model._plan.output_slots
         producers = {step.target: step for step in model._plan.steps}
@@ -105,17 +113,20 @@ class OutputLosses:
     def fused_positions(self):
         return [i for i in self.trained if self.fused[i]]
 
-    def gradients(self, ys, outputs):
+    def gradients(self, ys, outputs, sample_weights=None):
         """``[(output slot, gradient)]`` that start the backward pass: weight *
         dL_i/d(output) for each output with a loss (dL_i/dz at the logits where it fuses).
-        Per-sample weights of the loss enter the training step here."""
+        Per-sample weights of the loss (one array or ``None`` per output) enter here."""
         seeds = []
+        sample_weights = sample_weights or [None] * len(ys)
         for i in self.trained:
             loss = self.losses[i]
+            # passed only when given: a custom loss's gradient may not take sample weights
+            weights = () if sample_weights[i] is None else (sample_weights[i],)
             if self.fused[i]:
-                grad = loss.logits_gradient(ys[i], outputs[i])
+                grad = loss.logits_gradient(ys[i], outputs[i], *weights)
             else:
-                grad = loss.gradient(ys[i], outputs[i])
+                grad = loss.gradient(ys[i], outputs[i], *weights)
             if self.weights[i] != 1.0:
                 grad = grad * grad.dtype.type(self.weights[i])
             seeds.append((self.slots[i], grad))
@@ -128,10 +139,11 @@ class OutputLosses:
             if running is not None:
                 running.reset()
 
-    def update(self, ys, outputs):
-        for running, y, output in zip(self.running, ys, outputs):
+    def update(self, ys, outputs, sample_weights=None):
+        sample_weights = sample_weights or [None] * len(ys)
+        for running, y, output, weights in zip(self.running, ys, outputs, sample_weights):
             if running is not None:
-                running.update(y, output)
+                running.update(y, output, weights)
 
     def add_penalty(self, value, count):
         """Count ``value`` (a regularization penalty) into the loss of ``count`` samples."""
@@ -168,6 +180,16 @@ class OutputLosses:
         first = ["loss"] + [f"{self.names[i]}_loss" for i in self.trained
                             if f"{self.names[i]}_loss" in logs]
         return [logs[k] for k in first] + [logs[k] for k in sorted(logs) if k not in first]
+
+
+def _weighted(metrics, plain):
+    """Keras' names for weighted metrics: ``weighted_<name>`` where a plain metric of the
+    output already has the name."""
+    taken = {m.name for m in plain}
+    for metric in metrics:
+        if metric.name in taken:
+            metric.name = f"weighted_{metric.name}"
+    return metrics
 
 
 def _warn_suspicious_pairing(loss, activation, units):

@@ -13,17 +13,19 @@ BLOCK_VALUES = 1 << 16  # output values held before the loss and metrics are com
 
 
 class RunningMetrics:
-    """Running means of ``loss(y, output)`` and of each metric, per sample.
+    """Running means of ``loss(y, output, sample_weight)`` and of each metric, per sample.
 
     Args:
         loss: a ``numpynn.losses.Loss``, or ``None`` for metrics only.
-        metrics: objects with ``update_state(y, output)``, ``result()``, ``reset_state()``
-            and ``name``.
+        metrics: objects with ``update_state(y, output, sample_weight=None)``, ``result()``,
+            ``reset_state()`` and ``name``; they ignore the sample weights.
+        weighted_metrics: the same, given the sample weights (Keras' ``weighted_metrics``).
     """
 
-    def __init__(self, loss, metrics):
-        self.loss, self.metrics = loss, list(metrics)
-        self._y = self._output = None
+    def __init__(self, loss, metrics, weighted_metrics=()):
+        self.loss, self.metrics = loss, list(metrics) + list(weighted_metrics)
+        self.weighted = {id(m) for m in weighted_metrics}
+        self._y = self._output = self._weights = None
         self.reset()
 
     def reset(self):
@@ -31,18 +33,24 @@ class RunningMetrics:
         for metric in self.metrics:
             metric.reset_state()
 
-    def update(self, y, output):
-        """Record one batch: ``y`` (batch, ...) targets, ``output`` (batch, ...) outputs."""
+    def update(self, y, output, sample_weight=None):
+        """Record one batch: ``y`` (batch, ...) targets, ``output`` (batch, ...) outputs,
+        ``sample_weight`` (batch,) or ``None`` (each sample weighs 1)."""
         n = len(output)
-        if not self._fits(y, output):
+        if not self._fits(y, output, sample_weight):
             self._compute()
             rows = max(n, BLOCK_VALUES // max(output[0].size, 1))
             self._y = np.empty((rows,) + y.shape[1:], dtype=y.dtype)
             self._output = np.empty((rows,) + output.shape[1:], dtype=output.dtype)
+            self._weights = None if sample_weight is None else \
+                np.ones((rows,) + np.shape(sample_weight)[1:], dtype=output.dtype)
         elif self._pending + n > len(self._output):
             self._compute()
         self._y[self._pending:self._pending + n] = y
         self._output[self._pending:self._pending + n] = output
+        if self._weights is not None:
+            self._weights[self._pending:self._pending + n] = \
+                1.0 if sample_weight is None else sample_weight
         self._pending += n
 
     def add_to_loss(self, value, count):
@@ -50,7 +58,10 @@ class RunningMetrics:
         recorded by ``update``."""
         self.loss_total += value * count
 
-    def _fits(self, y, output):
+    def _fits(self, y, output, sample_weight):
+        if sample_weight is not None and (self._weights is None or
+                                          self._weights.shape[1:] != sample_weight.shape[1:]):
+            return False
         return (self._output is not None and len(output) <= len(self._output)
                 and y.shape[1:] == self._y.shape[1:] and y.dtype == self._y.dtype
                 and output.shape[1:] == self._output.shape[1:]
@@ -61,11 +72,15 @@ class RunningMetrics:
         n = self._pending
         if n:
             y, output = self._y[:n], self._output[:n]
-            if self.loss is not None:
-                self.loss_total += self.loss(y, output) * n
+            weights = () if self._weights is None else (self._weights[:n],)
+            if self.loss is not None:  # without weights, as a custom loss may not take them
+                self.loss_total += self.loss(y, output, *weights) * n
             self.count += n
             for metric in self.metrics:
-                metric.update_state(y, output)
+                if id(metric) in self.weighted and weights:
+                    metric.update_state(y, output, sample_weight=weights[0])
+                else:
+                    metric.update_state(y, output)
             self._pending = 0
 
     def results(self, prefix=""):

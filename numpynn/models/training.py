@@ -12,7 +12,7 @@ import numpy as np
 from numpynn import backend, losses, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.layers import fusion
-from numpynn.models import data
+from numpynn.models import data, sample_weights
 from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
 from numpynn.models.plan import apply_flags
 from numpynn.utils.progbar import Progbar, is_interactive
@@ -35,12 +35,13 @@ class Trainer:
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
-                **unsupported):
+                weighted_metrics=None, **unsupported):
         """Choose how to train: ``optimizer`` (name or object; Keras' default
         `"rmsprop"`), ``loss`` (name or object; for several outputs one for all, a list, or
         a dict keyed by output name), ``loss_weights`` (the total loss is the weighted sum
         of the outputs' losses) and ``metrics`` (names such as ``"accuracy"``; for several
-        outputs a list of lists or a dict per output).
+        outputs a list of lists or a dict per output); ``weighted_metrics`` as ``metrics``,
+        counting the sample weights of ``fit``/``evaluate`` (``metrics`` ignore them).
 
         Changes of ``trainable`` made before take effect now (or at the next ``fit``)."""
         for key, value in unsupported.items():
@@ -49,7 +50,8 @@ class Trainer:
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='categorical_crossentropy'.")
         self.optimizer = optimizers.get(optimizer)
-        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics}
+        self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics}
         self.loss = _resolved(loss, losses.get)
         self.metrics = None
         self._compiled_outputs = None
@@ -85,7 +87,8 @@ class Trainer:
         weights = [float(w) for w in per_output(args["loss_weights"], names, "loss_weights",
                                                 1.0)]
         outputs = OutputLosses(self, output_losses, weights,
-                               metrics_per_output(args["metrics"], names))
+                               metrics_per_output(args["metrics"], names),
+                               metrics_per_output(args["weighted_metrics"], names))
         self._compiled_outputs = outputs
         self.metrics = [m for metrics in outputs.metrics for m in metrics]
         self._train_calls, self._train_flags = self._plan.backward_calls(
@@ -127,9 +130,10 @@ class Trainer:
             data.check_input_shape(array, tensor.shape)
         return xs
 
-    def _prepare(self, x, y, training=True):
-        """Inputs and targets as lists of checked arrays; the model built, bound to its
-        buffer, and (``training``) ready to train."""
+    def _prepare(self, x, y, training=True, sample_weight=None, class_weight=None):
+        """Inputs, targets and sample weights (``None`` for an output without) as lists of
+        checked arrays; the model built, bound to its buffer, and (``training``) ready to
+        train."""
         xs = self._inputs(x)
         if training and not self._layout_checked:  # the first fit after compile
             self._refresh_layout()
@@ -145,7 +149,9 @@ class Trainer:
         ys = [data.as_targets(target, loss, tensor.shape, self.dtype)
               for target, loss, tensor in zip(ys, outputs.losses, self.outputs)]
         data.check_lengths(xs, ys)
-        return xs, ys
+        ws = sample_weights.per_output(sample_weight, class_weight, ys, self._output_structure,
+                                       self.output_names, self.dtype)
+        return xs, ys, ws
 
     @contextlib.contextmanager
     def _reusing_buffers(self):
@@ -167,17 +173,19 @@ class Trainer:
                 layer.reuse_buffers = value
 
     # -- training -------------------------------------------------------------------------
-    def train_step(self, x, y):
+    def train_step(self, x, y, sample_weight=None):
         """Forward, loss, backward and one optimizer update on a batch; returns the output."""
         xs = self._input_list(x)
         ys = self._output_structure.flatten(y, self.output_names, "targets")
-        return self._output_structure.pack(self._train_step(xs, ys))
+        ws = sample_weights.per_output(sample_weight, None, ys, self._output_structure,
+                                       self.output_names, self.dtype)
+        return self._output_structure.pack(self._train_step(xs, ys, ws))
 
-    def _train_step(self, xs, ys):
+    def _train_step(self, xs, ys, ws=None):
         outputs = self._plan.forward(self._forward_calls, xs, True)
         compiled = self._compiled_outputs
-        compiled.update(ys, outputs)
-        self._plan.backward(self._train_calls, compiled.gradients(ys, outputs))
+        compiled.update(ys, outputs, ws)
+        self._plan.backward(self._train_calls, compiled.gradients(ys, outputs, ws))
         n = self.n_trainable
         if self.penalties is None:
             self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
@@ -190,9 +198,13 @@ class Trainer:
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            validation_batch_size=None, validation_freq=1, **unsupported):
+            validation_batch_size=None, validation_freq=1, sample_weight=None,
+            class_weight=None, **unsupported):
         """Train for ``epochs`` passes over (x, y) in mini-batches of ``batch_size``
         (default 32; ``batch_size=len(x)`` gives full-batch gradient descent).
+        ``sample_weight`` (one weight per sample; per output as a list or dict) or
+        ``class_weight`` ({class: weight}) weigh each sample's loss;
+        ``validation_data`` may be ``(x_val, y_val, val_sample_weight)``.
 
         Returns a ``History`` whose ``history`` dict holds per-epoch ``loss``, metrics and,
         with validation data, ``val_loss`` and ``val_<metric>``.
@@ -201,13 +213,17 @@ class Trainer:
             if value is not None:
                 raise NotImplementedError(f"fit({key}=...) is not supported by numpynn.")
         self._check_compiled("fit")
-        xs, ys = self._prepare(x, y)
+        xs, ys, ws = self._prepare(x, y, True, sample_weight, class_weight)
         if validation_data is None and validation_split:
-            (xs, ys), validation_data = data.split_validation(xs, ys, validation_split)
-        if validation_data is not None:
-            if len(validation_data) != 2:
-                raise ValueError("validation_data must be a tuple (x_val, y_val).")
-            validation_data = self._prepare(*validation_data, training=False)
+            (xs, ys, ws), validation_data = data.split_validation(xs, ys, validation_split, ws)
+            if class_weight is not None:  # Keras weighs the training samples only
+                validation_data = validation_data[:2] + ([None] * len(ys),)
+        elif validation_data is not None:
+            if len(validation_data) not in (2, 3):
+                raise ValueError("validation_data must be a tuple (x_val, y_val) or "
+                                 "(x_val, y_val, val_sample_weight).")
+            validation_data = self._prepare(*validation_data[:2], training=False,
+                                            sample_weight=(validation_data[2:] or [None])[0])
         n = len(xs[0])
         batch_size = _batch_size(batch_size, n)
         verbose = _resolve_verbose(verbose)
@@ -226,6 +242,7 @@ class Trainer:
         # a temporary array first and then copies that: about 1.5x the time).
         x_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in xs]
         y_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in ys]
+        w_batches = sample_weights.batch_buffers(ws, batch_size)
         batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
         compiled = self._compiled_outputs
         self.stop_training = False
@@ -241,8 +258,9 @@ class Trainer:
                           for a, b in zip(xs, x_batches)]
                     yb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
                           for a, b in zip(ys, y_batches)]
+                    wb = sample_weights.take(ws, index, w_batches)
                     callback_list.on_train_batch_begin(step)
-                    self._train_step(xb, yb)
+                    self._train_step(xb, yb, wb)
                     callback_list.on_train_batch_end(step, compiled.results() if batch_logs
                                                      else None)
                     if self.stop_training:
@@ -261,7 +279,7 @@ class Trainer:
         return history
 
     # -- evaluation and prediction --------------------------------------------------------
-    def _evaluate_logs(self, xs, ys, batch_size, prefix="", progbar=None):
+    def _evaluate_logs(self, xs, ys, ws, batch_size, prefix="", progbar=None):
         compiled = self._compiled_outputs
         compiled.reset()
         n = len(xs[0])
@@ -269,23 +287,25 @@ class Trainer:
             for start in range(0, n, batch_size):
                 batch = slice(start, start + batch_size)
                 outputs = self._plan.forward(self._forward_calls, [a[batch] for a in xs], False)
-                compiled.update([a[batch] for a in ys], outputs)
+                compiled.update([a[batch] for a in ys], outputs,
+                                sample_weights.rows(ws, batch))
                 if self.penalties is not None:
                     compiled.add_penalty(self.penalties.total(), len(outputs[0]))
                 if progbar:
                     progbar.update(min(start + batch_size, n) // batch_size)
         return compiled.results(prefix)
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", return_dict=False):
-        """Loss (and metrics) on (x, y): a float when that is all, else a list in Keras'
-        order (the loss, each output's loss, the metrics), or a dict with
-        ``return_dict=True``."""
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
+                 return_dict=False):
+        """Loss (and metrics) on (x, y), each sample's loss weighed by ``sample_weight``
+        (as in ``fit``): a float when that is all, else a list in Keras' order (the loss,
+        each output's loss, the metrics), or a dict with ``return_dict=True``."""
         self._check_compiled("evaluate")
-        xs, ys = self._prepare(x, y, training=False)
+        xs, ys, ws = self._prepare(x, y, training=False, sample_weight=sample_weight)
         batch_size = _batch_size(batch_size, len(xs[0]))
         verbose = _resolve_verbose(verbose)
         bar = Progbar(-(-len(xs[0]) // batch_size), verbose) if verbose else None
-        logs = self._evaluate_logs(xs, ys, batch_size, progbar=bar)
+        logs = self._evaluate_logs(xs, ys, ws, batch_size, progbar=bar)
         if bar:
             bar.update(bar.target, logs, finalize=True)
         if return_dict:

@@ -92,15 +92,18 @@ def _loss_from_config(spec):
 
 
 def compile_to_config(model):
-    """``{"optimizer": ..., "loss": ..., "loss_weights": ..., "metrics": ...}``, or ``None``
-    if not compiled."""
+    """``{"optimizer": ..., "loss": ..., "loss_weights": ..., "metrics": ...}`` (and
+    ``"weighted_metrics"`` when given), or ``None`` if not compiled."""
     if not model.compiled:
         return None
     args = model._compile_args
-    return {"optimizer": optimizers.serialize(model.optimizer),
-            "loss": _loss_to_config(model.loss),
-            "loss_weights": args["loss_weights"],
-            "metrics": _metric_to_config(args["metrics"] or [])}
+    config = {"optimizer": optimizers.serialize(model.optimizer),
+              "loss": _loss_to_config(model.loss),
+              "loss_weights": args["loss_weights"],
+              "metrics": _metric_to_config(args["metrics"] or [])}
+    if args.get("weighted_metrics"):
+        config["weighted_metrics"] = _metric_to_config(args["weighted_metrics"])
+    return config
 
 
 def compile_from_config(model, config, custom_objects=None):
@@ -112,4 +115,5 @@ def compile_from_config(model, config, custom_objects=None):
         model.compile(optimizer=optimizers.get(config.get("optimizer")),
                       loss=_loss_from_config(config.get("loss")),
                       loss_weights=config.get("loss_weights"),
-                      metrics=_metric_from_config(config.get("metrics", [])))
+                      metrics=_metric_from_config(config.get("metrics", [])),
+                      weighted_metrics=_metric_from_config(config.get("weighted_metrics", [])))

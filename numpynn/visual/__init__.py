@@ -9,6 +9,7 @@ One concept per module; each computes its numbers with NumPy and draws them with
   ``animate_race``).
 - ``gradients``: per-layer gradient size while training, sigmoid vs ReLU (``GradientStats``,
   ``gradient_flow``, ``plot_gradient_flow``).
+- ``model_graph``: a model's graph of layer calls (``plot_model``, ``model_layout``).
 - ``predictions``: image predictions and the confusion matrix (``confusion_matrix``,
   ``plot_predictions``, ``plot_confusion_matrix``).
 
@@ -17,6 +18,7 @@ From the command line: ``python -m numpynn.visual --help`` (also ``numpynn plot`
 from numpynn.visual.activations import activation_curves, derivative_peaks, plot_activations
 from numpynn.visual.gradients import GradientStats, gradient_flow, plot_gradient_flow
 from numpynn.visual.history import history_panels, plot_history, read_history
+from numpynn.visual.model_graph import model_layout, plot_model
 from numpynn.visual.optimizer_race import (SURFACES, RaceResult, Surface, animate_race,
                                            default_optimizers, plot_race, race)
 from numpynn.visual.predictions import (confusion_matrix, plot_confusion_matrix,

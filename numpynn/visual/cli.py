@@ -7,6 +7,7 @@
     numpynn plot predictions --epochs 2 --out predictions.png --confusion confusion.png
     numpynn plot filters fashion-cnn.npnn --out filters.png
     numpynn plot feature-maps fashion-cnn.npnn shoe.png --out maps.png
+    numpynn plot model fashion-cnn.npnn --out model.png
 
 ``add_plot_parser(subparsers)`` registers the ``plot`` command in the main ``numpynn`` CLI;
 ``main(argv)`` runs it on its own (``python -m numpynn.visual activations --out a.png``).
@@ -15,8 +16,8 @@ import argparse
 import sys
 
 from numpynn import datasets
-from numpynn.visual import (activations, convolution, gradients, history, optimizer_race,
-                            predictions)
+from numpynn.visual import (activations, convolution, gradients, history, model_graph,
+                            optimizer_race, predictions)
 
 
 def _history(args):
@@ -123,6 +124,14 @@ def _feature_maps(args):
     print(f"wrote {convolution.plot_feature_maps(model, image, out=args.out)}")
 
 
+def _model(args):
+    model = _saved_model(args.model)
+    out = model_graph.plot_model(model, args.out, show_shapes=not args.no_shapes,
+                                 show_layer_names=True, expand_nested=args.expand_nested,
+                                 show_layer_activations=True)
+    print(f"wrote {out}")
+
+
 def _add_commands(parser):
     commands = parser.add_subparsers(dest="picture", required=True, metavar="PICTURE")
 
@@ -185,6 +194,13 @@ def _add_commands(parser):
                    help="dark-on-light pictures are inverted to light-on-dark as in "
                         "(Fashion-)MNIST; default: decided from the border")
     p.set_defaults(func=_feature_maps)
+
+    p = commands.add_parser("model", help="a saved model's graph of layers, with shapes")
+    p.add_argument("model", metavar="MODEL_FILE")
+    p.add_argument("--no-shapes", action="store_true", help="leave the shapes out")
+    p.add_argument("--expand-nested", action="store_true",
+                   help="draw the layers of nested models inside a frame")
+    p.set_defaults(func=_model)
 
     for sub in commands.choices.values():
         sub.add_argument("--out", required=True, help="file to write (.png, .svg, .gif...)")
