@@ -1,5 +1,6 @@
 """Callbacks: code that ``fit`` runs at the start and end of training, epochs and batches,
 one module per family (see ``base`` for the hooks)."""
+from numpynn.callbacks.backup import BackupAndRestore
 from numpynn.callbacks.base import HOOKS, Callback, CallbackList
 from numpynn.callbacks.checkpoint import ModelCheckpoint
 from numpynn.callbacks.csv_logger import CSVLogger
