@@ -10,3 +10,4 @@ from numpynn.callbacks.lambda_callback import LambdaCallback
 from numpynn.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlateau
 from numpynn.callbacks.monitor import MonitorCallback
 from numpynn.callbacks.stopping import EarlyStopping, TerminateOnNaN
+from numpynn.callbacks.tensorboard import TensorBoard
