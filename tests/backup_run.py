@@ -17,13 +17,12 @@ import numpynn as keras  # noqa: E402
 
 
 def model(kind):
+    layers = keras.layers
+    head = [layers.Dropout(0.2), layers.Dense(3, activation="softmax")]
     if kind == "mlp":
-        return keras.Sequential([keras.layers.Input((6,)), keras.layers.Dense(16, activation="relu"),
-                                 keras.layers.Dropout(0.2), keras.layers.Dense(3, activation="softmax")])
-    return keras.Sequential([keras.layers.Input((8, 8, 1)),
-                             keras.layers.Conv2D(4, 3, activation="relu"),
-                             keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
-                             keras.layers.Dropout(0.2), keras.layers.Dense(3, activation="softmax")])
+        return keras.Sequential([layers.Input((6,)), layers.Dense(16, activation="relu")] + head)
+    return keras.Sequential([layers.Input((8, 8, 1)), layers.Conv2D(4, 3, activation="relu"),
+                             layers.MaxPooling2D(2), layers.Flatten()] + head)
 
 
 def main(kind, backup_dir, save_freq, out):
