@@ -80,12 +80,14 @@ class BackupAndRestore(Callback):
         if fit_state["learning_rate"] is not None:
             lr = arrays["learning_rate"][()]
             self.model.optimizer.learning_rate = lr if fit_state["learning_rate"] else lr.item()
-        for i, (name, layout) in enumerate(fit_state["callbacks"]):
-            if i >= len(self._callbacks) or type(self._callbacks[i]).__name__ != name:
-                raise ValueError(f"The backup in {self.backup_dir!r} was made with other "
-                                 "callbacks; pass the same callbacks as the interrupted run, "
-                                 "or delete the backup to start afresh.")
-            self._callbacks[i].restore_state(unpack_state(f"callback{i}", layout, arrays))
+        saved = [name for name, _ in fit_state["callbacks"]]
+        if saved != [type(cb).__name__ for cb in self._callbacks]:
+            raise ValueError(f"The backup in {self.backup_dir!r} was made with the callbacks "
+                             f"{saved}; pass the same callbacks as the interrupted run, or "
+                             "delete the backup to start afresh.")
+        for i, (callback, (_, layout)) in enumerate(zip(self._callbacks,
+                                                         fit_state["callbacks"])):
+            callback.restore_state(unpack_state(f"callback{i}", layout, arrays))
         order = arrays.get("order")
         self._epoch = fit_state["epoch"]
         self.model._resume_at = (fit_state["epoch"], fit_state["step"], order)
