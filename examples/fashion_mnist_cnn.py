@@ -31,7 +31,7 @@ model = keras.Sequential([
 ])
 model.summary()
 model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
-history = model.fit(x_train, y_train, epochs=12, batch_size=128, validation_split=0.1,
+history = model.fit(x_train, y_train, epochs=15, batch_size=128, validation_split=0.1,
                     verbose=2)
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
 predictions = model.predict(x_test[:5], verbose=0)

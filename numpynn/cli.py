@@ -22,6 +22,7 @@ import sys
 import numpy as np
 
 from numpynn import activations, datasets, optimizers, utils
+from numpynn.cli_callbacks import add_callback_options, callbacks_of
 from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, targets
 from numpynn.cli_files import CommandError, load_model_file, save_model_file
 from numpynn.cli_interop import add_interop_commands
@@ -33,7 +34,7 @@ from numpynn.models.course import REGRESSION, output_head
 #: what `--model` picks: the Dense "jar", or the CNN day's network (image data sets only)
 MODELS = ("mlp", "cnn")
 #: `--epochs` and `--batch-size` of `--model cnn` (the CNN's own defaults, any data set)
-CNN_EPOCHS, CNN_BATCH_SIZE = 12, 128
+CNN_EPOCHS, CNN_BATCH_SIZE = 15, 128
 
 
 class UsageError(Exception):
@@ -156,7 +157,7 @@ def command_train(args):
     model.fit(x_train, targets(y_train, data_set.task, n_classes),
               initial_epoch=done, epochs=done + epochs,
               batch_size=batch_size, validation_split=args.validation_split,
-              verbose=args.verbose)
+              verbose=args.verbose, callbacks=callbacks_of(args))
     report(model, x_test, targets(y_test, data_set.task, n_classes), data_set.task)
     output = args.output or args.resume
     if output:
@@ -279,6 +280,7 @@ def build_parser():
                             "resumed file)")
     train.add_argument("--resume", metavar="MODEL_FILE",
                        help="continue training this saved model for --epochs more epochs")
+    add_callback_options(train)
     _add_verbose(train)
     train.set_defaults(run=command_train)
 

@@ -231,5 +231,4 @@ def test_add_plot_parser_registers_the_plot_command():
     args = parser.parse_args(["plot", "optimizers", "--surface", "beale", "--out", "r.png"])
     assert args.command == "plot" and args.surface == "beale" and args.out == "r.png"
     assert callable(args.func)
-    with pytest.raises(SystemExit):
-        parser.parse_args(["plot", "activations"])          # --out is required
+    assert parser.parse_args(["plot", "activations"]).out == "activations.png"  # the default

@@ -27,6 +27,18 @@ class Callback:
     def set_params(self, params):
         self.params = params
 
+    def set_callbacks(self, callbacks):
+        """Called with all the callbacks of a ``fit`` (``BackupAndRestore`` backs up theirs)."""
+
+    def backup_state(self):
+        """What ``BackupAndRestore`` must keep of this callback to resume training exactly:
+        ``{name: None | number | array | list of arrays}``. Override with
+        ``restore_state``; the default keeps nothing."""
+        return {}
+
+    def restore_state(self, state):
+        """Take back the state returned by ``backup_state``."""
+
 
 def _noop(self, *args, **kwargs):
     """Does nothing unless overridden."""
@@ -44,6 +56,7 @@ class CallbackList:
         for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(params)
+            cb.set_callbacks(self.callbacks)
 
     def __getattr__(self, hook):
         if hook not in HOOKS:

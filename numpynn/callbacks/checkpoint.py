@@ -55,6 +55,12 @@ class ModelCheckpoint(MonitorCallback):
         if self.save_freq == "epoch":
             self._save(epoch, logs)
 
+    def backup_state(self):
+        return {"best": self.best, "batches_since_save": self._batches_since_save}
+
+    def restore_state(self, state):
+        self.best, self._batches_since_save = state["best"], int(state["batches_since_save"])
+
     def _path(self, epoch, logs, batch):
         fields = {**(logs or {}), "epoch": epoch + 1}
         if batch is not None:

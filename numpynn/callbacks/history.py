@@ -1,4 +1,6 @@
 """``History`` (the per-epoch logs ``fit`` returns) and ``ProgbarLogger`` (the progress bar)."""
+import numpy as np
+
 from numpynn.callbacks.base import Callback
 from numpynn.utils.progbar import Progbar
 
@@ -22,6 +24,16 @@ class History(Callback):
         for key, value in (logs or {}).items():
             self.history.setdefault(key, []).append(value)
         self.model.history = self
+
+    def backup_state(self):
+        return {"epoch": np.asarray(self.epoch, dtype=np.int64),
+                **{f"history.{key}": np.asarray(values, dtype=np.float64)
+                   for key, values in self.history.items()}}
+
+    def restore_state(self, state):
+        self.epoch = state["epoch"].tolist()
+        self.history = {key[len("history."):]: values.tolist()
+                        for key, values in state.items() if key.startswith("history.")}
 
 
 class ProgbarLogger(Callback):

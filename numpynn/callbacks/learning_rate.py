@@ -73,6 +73,13 @@ class ReduceLROnPlateau(MonitorCallback):
     def on_train_begin(self, logs=None):
         self.best, self.wait, self.cooldown_counter = None, 0, 0
 
+    def backup_state(self):
+        return {"best": self.best, "wait": self.wait, "cooldown_counter": self.cooldown_counter}
+
+    def restore_state(self, state):
+        self.best, self.wait = state["best"], int(state["wait"])
+        self.cooldown_counter = int(state["cooldown_counter"])
+
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         optimizer = self.model.optimizer

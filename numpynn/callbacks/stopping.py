@@ -59,6 +59,15 @@ class EarlyStopping(MonitorCallback):
             self.stopped_epoch = epoch
             self.model.stop_training = True
 
+    def backup_state(self):
+        return {"best": self.best, "wait": self.wait, "stopped_epoch": self.stopped_epoch,
+                "best_epoch": self.best_epoch, "best_weights": self.best_weights}
+
+    def restore_state(self, state):
+        self.best, self.wait, self.stopped_epoch = (state["best"], int(state["wait"]),
+                                                    int(state["stopped_epoch"]))
+        self.best_epoch, self.best_weights = int(state["best_epoch"]), state["best_weights"]
+
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")

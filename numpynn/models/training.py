@@ -32,6 +32,9 @@ class Trainer:
         #: epochs completed by ``fit`` (saved with the model: the next ``initial_epoch``).
         self.epochs_trained = 0
         self._compiled_outputs = None
+        #: where a restored backup continues: (epoch, step, that epoch's order or None)
+        self._resume_at = None
+        self._epoch_order = None  # the current epoch's sample order (for backups)
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -232,6 +235,7 @@ class Trainer:
         # Keras' order: the user's callbacks first, so that History records what they add to
         # the logs (e.g. ReduceLROnPlateau's learning_rate), then the progress bar.
         cbs = list(callbacks or []) + [history]
+        cbs.sort(key=lambda cb: getattr(cb, "runs_last", False))  # BackupAndRestore
         if verbose:
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
@@ -247,12 +251,16 @@ class Trainer:
         compiled = self._compiled_outputs
         self.stop_training = False
         callback_list.on_train_begin()
+        initial_epoch, first_step, order = self._resume_at or (initial_epoch, 0, None)
+        self._resume_at, logs = None, {}
         with self._reusing_buffers():
             for epoch in range(initial_epoch, epochs):
                 compiled.reset()
                 callback_list.on_epoch_begin(epoch)
-                order = backend.rng().permutation(n) if shuffle else np.arange(n)
-                for step in range(steps):
+                if order is None:
+                    order = backend.rng().permutation(n) if shuffle else np.arange(n)
+                self._epoch_order = order
+                for step in range(first_step, steps):
                     index = order[step * batch_size:(step + 1) * batch_size]
                     xb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
                           for a, b in zip(xs, x_batches)]
@@ -266,6 +274,7 @@ class Trainer:
                     if self.stop_training:
                         break
                 logs = compiled.results()
+                order, first_step = None, 0
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
                     logs.update(self._evaluate_logs(*validation_data,
                                                     validation_batch_size or batch_size, "val_"))
@@ -275,7 +284,7 @@ class Trainer:
                     break
         if epochs > 0:  # Keras: e.g. the weights take their moving average (use_ema)
             self.optimizer.finalize_variable_values(self.buffer.values[:self.n_trainable])
-        callback_list.on_train_end(logs if epochs > initial_epoch else {})
+        callback_list.on_train_end(logs)
         return history
 
     # -- evaluation and prediction --------------------------------------------------------

@@ -50,6 +50,13 @@ def save_model(model, filepath, overwrite=True):
     if suffix in (".h5", ".hdf5"):
         raise ValueError(f"numpynn does not write legacy Keras HDF5 files ({filepath!r}); "
                          "save as .keras (Keras 3 reads it) or .npnn (numpynn's own format).")
+    members = model_members(model)
+    with atomic_write(filepath, overwrite) as f:
+        archive.write_zip(f, members)
+
+
+def model_members(model):
+    """The members of numpynn's model file for ``model``: ``{name: bytes}``."""
     _built(model)
     members = {
         layout.METADATA: archive.json_bytes(layout.metadata()),
@@ -63,8 +70,7 @@ def save_model(model, filepath, overwrite=True):
         members[layout.OPTIMIZER] = archive.npz_bytes(slots)
     members[layout.TRAINING] = archive.json_bytes(
         training_state.training_state(model, optimizer_slots=slots is not None))
-    with atomic_write(filepath, overwrite) as f:
-        archive.write_zip(f, members)
+    return members
 
 
 def save_weights(model, filepath, overwrite=True):
@@ -151,6 +157,11 @@ def _compile(model, source, state, custom_objects, what):
     except Exception as err:
         raise ModelFileError(f"{what}: compile.json holds settings numpynn cannot use "
                              f"({type(err).__name__}: {err}).") from err
+    _restore_optimizer(model, source, state, what)
+
+
+def _restore_optimizer(model, source, state, what):
+    """Put the optimizer's slots and step count saved in ``source`` into ``model``'s."""
     iterations = state["optimizer_iterations"]
     if state["optimizer_slots"]:
         expected = {name: (slot.shape, slot.dtype) for name, slot in model.optimizer.slots.items()}
@@ -213,3 +224,16 @@ def load_weights(model, filepath):
     with open(filepath, "rb") as f:
         source = archive.SafeZip(f, what)
         _read_weights(source, model, what, whole_file=layout.METADATA in source)
+
+
+def restore_training(model, source, what):
+    """Put the weights, optimizer state, ``epochs_trained`` and random generators stored in
+    the model file ``source`` (a ``SafeZip``) into ``model``, compiled and ready to train,
+    with the same architecture (``BackupAndRestore`` resumes this way)."""
+    check_metadata(source.read_json(layout.METADATA), what)
+    state = training_state.check_training_state(source.read_json(layout.TRAINING), what)
+    _read_weights(source, model, what, whole_file=True)
+    model._ensure_optimizer()
+    _restore_optimizer(model, source, state, what)
+    model.epochs_trained = state["epochs_trained"]
+    training_state.restore_generators(model, state, what)

@@ -1,7 +1,7 @@
 """``numpynn plot ...``: draw the course's pictures from the command line.
 
     numpynn plot history training.csv --out history.png
-    numpynn plot activations --out activations.png
+    numpynn plot activations                 # writes activations.png, the default --out
     numpynn plot optimizers --surface two_minima --out race.gif
     numpynn plot gradients --out gradients.png
     numpynn plot predictions --epochs 2 --out predictions.png --confusion confusion.png
@@ -137,7 +137,7 @@ def _add_commands(parser):
 
     p = commands.add_parser("history", help="loss/metric curves from a CSV log or JSON history")
     p.add_argument("log", help="CSV (epoch,loss,... as CSVLogger writes) or JSON of history")
-    p.add_argument("--title", default=None)
+    p.add_argument("--title", default=None, help="title above the curves (default: none)")
     p.set_defaults(func=_history)
 
     p = commands.add_parser("activations", help="every activation and its derivative")
@@ -147,7 +147,8 @@ def _add_commands(parser):
     p = commands.add_parser("optimizers", help="optimizer race on 2-D test functions "
                                                "(.png paths, .gif animation)")
     p.add_argument("--surface", default="two_minima",
-                   choices=list(optimizer_race.SURFACES) + ["all"])
+                   choices=list(optimizer_race.SURFACES) + ["all"],
+                   help="test function to race on, or all of them (default: %(default)s)")
     p.add_argument("--steps", type=int, default=None, help="defaults to the surface's")
     p.add_argument("--seed", type=int, default=0, help="seed of the gradient noise")
     p.add_argument("--noise", type=float, default=0.0,
@@ -155,15 +156,18 @@ def _add_commands(parser):
     p.add_argument("--lr", type=float, default=None, help="learning rate of the SGD family")
     p.add_argument("--adaptive-lr", type=float, default=None,
                    help="learning rate of RMSprop, Adam and other adaptive optimizers")
-    p.add_argument("--frames", type=int, default=60, help="GIF frames")
+    p.add_argument("--frames", type=int, default=60, help="GIF frames (default: %(default)s)")
     p.set_defaults(func=_optimizers)
 
     p = commands.add_parser("gradients", help="per-layer gradient size, sigmoid vs ReLU")
-    p.add_argument("--activations", nargs="+", default=["sigmoid", "relu"])
-    p.add_argument("--depth", type=int, default=8, help="hidden layers")
-    p.add_argument("--units", type=int, default=32)
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--activations", nargs="+", default=["sigmoid", "relu"],
+                   help="hidden activations to compare (default: sigmoid relu)")
+    p.add_argument("--depth", type=int, default=8, help="hidden layers (default: %(default)s)")
+    p.add_argument("--units", type=int, default=32,
+                   help="units per hidden layer (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=5, help="training epochs (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights and data (default: %(default)s)")
     p.set_defaults(func=_gradients)
 
     p = commands.add_parser("predictions", help="train a small classifier on (Fashion-)MNIST "
@@ -171,23 +175,27 @@ def _add_commands(parser):
     p.add_argument("--data-dir", default=None,
                    help="folder with the four IDX .gz files (or their .part-NN pieces); "
                         "defaults to numpynn.datasets' lookup (env var, cache, download)")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--train-samples", type=int, default=10000)
-    p.add_argument("--count", type=int, default=24, help="test images to draw")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=2, help="training epochs (default: %(default)s)")
+    p.add_argument("--train-samples", type=int, default=10000,
+                   help="training images used (default: %(default)s)")
+    p.add_argument("--count", type=int, default=24,
+                   help="test images to draw (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights and shuffling (default: %(default)s)")
     p.add_argument("--digits", dest="fashion", action="store_false",
                    help="label classes 0-9 (MNIST) instead of Fashion-MNIST names")
     p.add_argument("--confusion", default=None, help="also write the confusion matrix here")
-    p.add_argument("--verbose", type=int, default=0)
+    p.add_argument("--verbose", type=int, default=0,
+                   help="training output: 0 silent, 1 bar, 2 a line per epoch (default: 0)")
     p.set_defaults(func=_predictions)
 
     p = commands.add_parser("filters", help="a saved CNN's first-layer kernels as images")
-    p.add_argument("model", metavar="MODEL_FILE")
+    p.add_argument("model", metavar="MODEL_FILE", help="a saved CNN (.npnn, .keras...)")
     p.set_defaults(func=_filters)
 
     p = commands.add_parser("feature-maps", help="one image through each convolution and "
                                                  "pooling layer of a saved CNN")
-    p.add_argument("model", metavar="MODEL_FILE")
+    p.add_argument("model", metavar="MODEL_FILE", help="a saved CNN (.npnn, .keras...)")
     p.add_argument("image", metavar="IMAGE", help="a picture file (PNG, JPEG...), made grey "
                                                   "and resized to the model's input")
     p.add_argument("--invert", action=argparse.BooleanOptionalAction, default=None,
@@ -202,8 +210,9 @@ def _add_commands(parser):
                    help="draw the layers of nested models inside a frame")
     p.set_defaults(func=_model)
 
-    for sub in commands.choices.values():
-        sub.add_argument("--out", required=True, help="file to write (.png, .svg, .gif...)")
+    for name, sub in commands.choices.items():
+        sub.add_argument("--out", default=f"{name}.png",
+                         help="file to write (.png, .svg, .gif...; default: %(default)s)")
     return commands
 
 
