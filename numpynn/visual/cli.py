@@ -204,7 +204,7 @@ def _add_commands(parser):
     p.set_defaults(func=_feature_maps)
 
     p = commands.add_parser("model", help="a saved model's graph of layers, with shapes")
-    p.add_argument("model", metavar="MODEL_FILE")
+    p.add_argument("model", metavar="MODEL_FILE", help="a saved model (.npnn, .keras...)")
     p.add_argument("--no-shapes", action="store_true", help="leave the shapes out")
     p.add_argument("--expand-nested", action="store_true",
                    help="draw the layers of nested models inside a frame")
