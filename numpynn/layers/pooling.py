@@ -18,7 +18,7 @@ class _Pooling(Layer):
     rank = 2
     expected_input = "(batch, height, width, channels)"
 
-    def __init__(self, pool_size=(2, 2), strides=None, padding="valid", data_format=None,
+    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
                  **kwargs):
         super().__init__(**kwargs)
         kind = type(self).__name__
@@ -166,10 +166,6 @@ class MaxPooling1D(MaxPooling2D):
     rank = 1
     expected_input = "(batch, steps, channels)"
 
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
-                 **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
-
 
 class AveragePooling1D(AveragePooling2D):
     """Average pooling over steps: x (batch, steps, C) -> y (batch, Lo, C); same rules as
@@ -184,7 +180,3 @@ class AveragePooling1D(AveragePooling2D):
 
     rank = 1
     expected_input = "(batch, steps, channels)"
-
-    def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None,
-                 **kwargs):
-        super().__init__(pool_size, strides, padding, data_format, **kwargs)
