@@ -1,17 +1,16 @@
-"""``compile``, ``fit``, ``evaluate``, ``predict``: training a model on arrays, as Keras.
+"""``compile`` and ``fit``: training a model, as Keras (``evaluate`` and ``predict`` are in
+``evaluation``).
 
-Data for a model with several inputs or outputs is a list (in the order of
-``model.inputs`` / ``model.outputs``) or a dict keyed by the input/output layer names.
-One epoch is one pass over every batch; with ``batch_size=len(x)`` it is a single
-full-batch gradient-descent step.
+Data is arrays or a source of batches (``numpynn.models.batches``). Data for a model with
+several inputs or outputs is a list (in the order of ``model.inputs`` / ``model.outputs``)
+or a dict keyed by the input/output layer names. One epoch is one pass over every batch;
+with ``batch_size=len(x)`` it is a single full-batch gradient-descent step.
 """
-import numpy as np
-
-from numpynn import backend, losses, optimizers
+from numpynn import losses, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
 from numpynn.models import batches, data, sample_weights
-from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
 from numpynn.models.evaluation import Evaluator
+from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
 from numpynn.utils.progbar import resolve_verbose
 
 
