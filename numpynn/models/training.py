@@ -11,6 +11,7 @@ import numpy as np
 
 from numpynn import backend, losses, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
+from numpynn.distribute.base import SINGLE_PROCESS, Strategy
 from numpynn.layers import fusion
 from numpynn.models import data, sample_weights
 from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
@@ -35,16 +36,20 @@ class Trainer:
         #: where a restored backup continues: (epoch, step, that epoch's order or None)
         self._resume_at = None
         self._epoch_order = None  # the current epoch's sample order (for backups)
+        #: how fit/evaluate share the work among processes (``compile(distribute=...)``)
+        self.distribute_strategy = SINGLE_PROCESS
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
-                weighted_metrics=None, **unsupported):
+                weighted_metrics=None, distribute=None, **unsupported):
         """Choose how to train: ``optimizer`` (name or object; Keras' default
         `"rmsprop"`), ``loss`` (name or object; for several outputs one for all, a list, or
         a dict keyed by output name), ``loss_weights`` (the total loss is the weighted sum
         of the outputs' losses) and ``metrics`` (names such as ``"accuracy"``; for several
         outputs a list of lists or a dict per output); ``weighted_metrics`` as ``metrics``,
         counting the sample weights of ``fit``/``evaluate`` (``metrics`` ignore them).
+        ``distribute`` (e.g. ``numpynn.distribute.MPIDataParallel()``) trains on several
+        processes; defaults to one.
 
         Changes of ``trainable`` made before take effect now (or at the next ``fit``)."""
         for key, value in unsupported.items():
@@ -52,6 +57,10 @@ class Trainer:
                 raise NotImplementedError(f"compile({key}=...) is not supported by numpynn.")
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='categorical_crossentropy'.")
+        if distribute is not None and not isinstance(distribute, Strategy):
+            raise TypeError(f"compile(distribute=...) takes a numpynn.distribute strategy such "
+                            f"as MPIDataParallel(), got {distribute!r}.")
+        self.distribute_strategy = distribute or SINGLE_PROCESS
         self.optimizer = optimizers.get(optimizer)
         self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                               "weighted_metrics": weighted_metrics}
@@ -190,6 +199,9 @@ class Trainer:
         compiled.update(ys, outputs, ws)
         self._plan.backward(self._train_calls, compiled.gradients(ys, outputs, ws))
         n = self.n_trainable
+        # data-parallel: the gradient of the global batch (one Allreduce); before the
+        # penalties' gradients, which every process adds once
+        self.distribute_strategy.reduce_gradients(self.buffer.grads[:n])
         if self.penalties is None:
             self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
             return outputs
@@ -232,14 +244,15 @@ class Trainer:
         verbose = _resolve_verbose(verbose)
         steps = -(-n // batch_size)
         history = History()
+        strategy = self.distribute_strategy
         # Keras' order: the user's callbacks first, so that History records what they add to
         # the logs (e.g. ReduceLROnPlateau's learning_rate), then the progress bar.
         cbs = list(callbacks or []) + [history]
         cbs.sort(key=lambda cb: getattr(cb, "runs_last", False))  # BackupAndRestore
-        if verbose:
+        if verbose and strategy.is_chief:  # data-parallel: one process prints
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
-                                                 "verbose": verbose})
+                                                 "verbose": verbose}, chief=strategy.is_chief)
         # Batches are gathered into these arrays (rows picked in shuffled order). The indices
         # come from a permutation, so always in range: mode="clip" checks nothing and lets
         # np.take write straight into ``out`` (with the default mode="raise" it gathers into
@@ -251,6 +264,7 @@ class Trainer:
         compiled = self._compiled_outputs
         self.stop_training = False
         callback_list.on_train_begin()
+        strategy.begin_fit(self, n, batch_size, epochs, shuffle)  # data-parallel: rank 0's state
         initial_epoch, first_step, order = self._resume_at or (initial_epoch, 0, None)
         self._resume_at, logs = None, {}
         with self._reusing_buffers():
@@ -261,7 +275,8 @@ class Trainer:
                     order = backend.rng().permutation(n) if shuffle else np.arange(n)
                 self._epoch_order = order
                 for step in range(first_step, steps):
-                    index = order[step * batch_size:(step + 1) * batch_size]
+                    # data-parallel: this process's rows of the global batch
+                    index = strategy.local_rows(order[step * batch_size:(step + 1) * batch_size])
                     xb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
                           for a, b in zip(xs, x_batches)]
                     yb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
@@ -269,11 +284,11 @@ class Trainer:
                     wb = sample_weights.take(ws, index, w_batches)
                     callback_list.on_train_batch_begin(step)
                     self._train_step(xb, yb, wb)
-                    callback_list.on_train_batch_end(step, compiled.results() if batch_logs
-                                                     else None)
+                    callback_list.on_train_batch_end(step, strategy.results(compiled)
+                                                     if batch_logs else None)
                     if self.stop_training:
                         break
-                logs = compiled.results()
+                logs = strategy.results(compiled)  # data-parallel: summed over processes
                 order, first_step = None, 0
                 if validation_data is not None and (epoch + 1) % validation_freq == 0:
                     logs.update(self._evaluate_logs(*validation_data,
@@ -282,6 +297,7 @@ class Trainer:
                 callback_list.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
+        strategy.end_fit()
         if epochs > 0:  # Keras: e.g. the weights take their moving average (use_ema)
             self.optimizer.finalize_variable_values(self.buffer.values[:self.n_trainable])
         callback_list.on_train_end(logs)
@@ -291,6 +307,7 @@ class Trainer:
     def _evaluate_logs(self, xs, ys, ws, batch_size, prefix="", progbar=None):
         compiled = self._compiled_outputs
         compiled.reset()
+        xs, ys, ws = self.distribute_strategy.shard(xs, ys, ws)  # data-parallel: a share each
         n = len(xs[0])
         with self._reusing_buffers():
             for start in range(0, n, batch_size):
@@ -302,7 +319,7 @@ class Trainer:
                     compiled.add_penalty(self.penalties.total(), len(outputs[0]))
                 if progbar:
                     progbar.update(min(start + batch_size, n) // batch_size)
-        return compiled.results(prefix)
+        return self.distribute_strategy.results(compiled, prefix)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  return_dict=False):
@@ -313,7 +330,8 @@ class Trainer:
         xs, ys, ws = self._prepare(x, y, training=False, sample_weight=sample_weight)
         batch_size = _batch_size(batch_size, len(xs[0]))
         verbose = _resolve_verbose(verbose)
-        bar = Progbar(-(-len(xs[0]) // batch_size), verbose) if verbose else None
+        bar = Progbar(-(-len(xs[0]) // batch_size), verbose) \
+            if verbose and self.distribute_strategy.is_chief else None
         logs = self._evaluate_logs(xs, ys, ws, batch_size, progbar=bar)
         if bar:
             bar.update(bar.target, logs, finalize=True)

@@ -1,0 +1,45 @@
+"""The check every process makes before training together: same numpynn, same model, same
+data size, same training options.
+
+A process that differs would otherwise wait forever in an ``Allreduce`` whose buffer has
+another size, or train a different model without a word. Each process sends a small
+fingerprint to all (``allgather``); all compare them with rank 0's and, if any differs,
+all raise the same error naming the ranks and what differs.
+"""
+import hashlib
+import json
+
+import numpynn
+
+
+def fingerprint(model, rows, batch_size, epochs, shuffle):
+    """What must be equal on every process, as ``{field: value}``."""
+    config = json.dumps(model.get_config(), sort_keys=True, default=str)
+    return {"numpynn version": numpynn.__version__,
+            "model config (sha1)": hashlib.sha1(config.encode()).hexdigest()[:12],
+            "weight count": int(model.buffer.size),
+            "trainable weight count": int(model.n_trainable),
+            "optimizer": type(model.optimizer).__name__,
+            "data length": int(rows), "batch size": int(batch_size), "epochs": int(epochs),
+            "shuffle": bool(shuffle)}
+
+
+def differences(prints):
+    """Lines saying where each rank's fingerprint differs from rank 0's ([] if none)."""
+    lines = []
+    for rank, other in enumerate(prints[1:], start=1):
+        for field, value in prints[0].items():
+            if other.get(field) != value:
+                lines.append(f"rank {rank} has {field} {other.get(field)!r} where rank 0 has "
+                             f"{value!r}")
+    return lines
+
+
+def check(comm, model, rows, batch_size, epochs, shuffle):
+    """Allgather the fingerprints; raise ``ValueError`` on every rank if they differ."""
+    prints = comm.allgather(fingerprint(model, rows, batch_size, epochs, shuffle))
+    lines = differences(prints)
+    if lines:
+        raise ValueError(f"The {len(prints)} MPI processes cannot train together: "
+                         + "; ".join(lines) + ". Run the same script, numpynn version and "
+                         "data on every process.")
