@@ -8,6 +8,9 @@ all raise the same error naming the ranks and what differs.
 """
 import hashlib
 import json
+import os
+import socket
+import sys
 
 import numpynn
 
@@ -35,9 +38,18 @@ def differences(prints):
     return lines
 
 
-def check(comm, model, rows, batch_size, epochs, shuffle):
-    """Allgather the fingerprints; raise ``ValueError`` on every rank if they differ."""
-    prints = comm.allgather(fingerprint(model, rows, batch_size, epochs, shuffle))
+def check(comm, model, rows, batch_size, epochs, shuffle, announce=False):
+    """Allgather the fingerprints; raise ``ValueError`` on every rank if they differ.
+    ``announce``: rank 0 prints (to stderr) which process is which rank, so that a
+    process that ``mpiexec`` reports killed (by its PID) is known by its rank."""
+    where = {"pid": os.getpid(), "host": socket.gethostname()}
+    prints = comm.allgather({**fingerprint(model, rows, batch_size, epochs, shuffle),
+                             "where": where})
+    places = [p.pop("where") for p in prints]
+    if announce and comm.Get_rank() == 0:
+        print(f"numpynn.distribute: training on {len(prints)} MPI processes: "
+              + ", ".join(f"rank {r} = pid {p['pid']} on {p['host']}"
+                          for r, p in enumerate(places)), file=sys.stderr, flush=True)
     lines = differences(prints)
     if lines:
         raise ValueError(f"The {len(prints)} MPI processes cannot train together: "

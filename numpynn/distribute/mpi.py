@@ -51,6 +51,8 @@ class MPIDataParallel(Strategy):
         self.comm = self._mpi.COMM_WORLD if comm is None else comm
         self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
         self._rows = None  # (start, stop, total) of the current global batch
+        self._announced = False  # whether rank 0 has said which process is which rank
+        faults.abort_on_uncaught(self.comm)
 
     def guard(self):
         """An error inside stops every process at once (see ``faults``)."""
@@ -65,7 +67,9 @@ class MPIDataParallel(Strategy):
                                  f"share of the batch, which needs losses that average over "
                                  f"the batch; {loss.name} has reduction={loss.reduction!r}. "
                                  "Use reduction='sum_over_batch_size'.")
-        handshake.check(self.comm, model, rows, batch_size, epochs, shuffle)
+        handshake.check(self.comm, model, rows, batch_size, epochs, shuffle,
+                        announce=not self._announced)
+        self._announced = True
         self.comm.Bcast(model.buffer.values, root=0)
         self._broadcast_optimizer(model.optimizer)
         generators = [backend.rng()] + [layer._rng for layer in model._leaf_layers()

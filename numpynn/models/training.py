@@ -260,7 +260,10 @@ class Trainer:
         x_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in xs]
         y_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in ys]
         w_batches = sample_weights.batch_buffers(ws, batch_size)
-        batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
+        # else no per-batch logs dict; the same on every process (data-parallel: the logs
+        # are summed over them, and one of them prints)
+        batch_logs = _overrides(cbs + [ProgbarLogger(verbose)] * bool(verbose),
+                                "on_train_batch_end")
         compiled = self._compiled_outputs
         self.stop_training = False
         callback_list.on_train_begin()
