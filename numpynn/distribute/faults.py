@@ -10,7 +10,13 @@ start of ``fit``.)
 """
 import contextlib
 import sys
+import time
 import traceback
+
+#: seconds between the message and the abort: mpiexec forwards a process's output
+#: through a pipe, and what it has not read yet when the abort tears the processes
+#: down is lost (seen with MPICH's Hydra)
+FORWARDING_DELAY = 0.5
 
 
 @contextlib.contextmanager
@@ -46,4 +52,5 @@ def abort(comm, cause):
     """Print why this rank stops all, then ``MPI_Abort``."""
     print(f"numpynn.distribute: rank {comm.Get_rank()} of {comm.Get_size()} failed "
           f"({cause}); stopping all {comm.Get_size()} processes.", file=sys.stderr, flush=True)
+    time.sleep(FORWARDING_DELAY)
     comm.Abort(1)
