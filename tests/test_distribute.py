@@ -52,11 +52,14 @@ def test_compile_takes_only_a_strategy():
     assert model.distribute_strategy.is_chief
 
 
-@pytest.mark.parametrize("layer", [keras.layers.Dropout(0.5), keras.layers.GaussianNoise(0.5),
-                                   keras.layers.GaussianDropout(0.3),
-                                   keras.layers.AlphaDropout(0.3)])
-def test_random_layers_draw_the_global_batch_and_keep_their_rows(layer):
-    x = np.ones((5, 4), dtype="float32")
+@pytest.mark.parametrize("layer, shape", [
+    (keras.layers.Dropout(0.5), (5, 4)), (keras.layers.GaussianNoise(0.5), (5, 4)),
+    (keras.layers.GaussianDropout(0.3), (5, 4)), (keras.layers.AlphaDropout(0.3), (5, 4)),
+    (keras.layers.SpatialDropout2D(0.5), (5, 3, 3, 2)),
+    (keras.layers.RandomFlip(), (5, 4, 4, 1)), (keras.layers.RandomCrop(3, 3), (5, 4, 4, 1)),
+    (keras.layers.RandomRotation(0.2), (5, 4, 4, 1))])
+def test_random_layers_draw_the_global_batch_and_keep_their_rows(layer, shape):
+    x = np.random.default_rng(0).random(shape, dtype=np.float32)
     backend.seed_rng(1)
     whole = layer.forward(x, training=True)
     try:
