@@ -84,7 +84,7 @@ class MPIDataParallel(Strategy):
         state = optimizer.get_state()
         arrays = sorted(k for k, v in state.items() if isinstance(v, np.ndarray))
         for key in arrays:
-            state[key] = np.ascontiguousarray(state[key])
+            state[key] = np.array(state[key], order="C")  # a copy, 0-d arrays kept
             self.comm.Bcast(state[key], root=0)
         others = self.comm.bcast({k: v for k, v in state.items() if k not in arrays}, root=0)
         optimizer.set_state({**state, **others})
