@@ -121,6 +121,9 @@ def test_numpynn_train_under_mpiexec_is_the_one_process_run(tmp_path):
     assert single.returncode == 0, single_out
     assert ranks.stdout.count("Epoch 1/3") == 1 and ranks.stdout.count("Test accuracy") == 1
     assert ranks.stdout.count("Saved model to m.npnn") == 1
+    score = [line.split(" - ")[0] for line in single_out.splitlines()
+             if line.startswith("Test accuracy")]  # "Test accuracy: 0.9333 (336/360)"
+    assert score and score[0] in ranks.stdout  # evaluate: each rank a share, totals summed
     assert os.listdir(tmp_path / "two") == ["m.npnn"]
     a = keras.models.load_model(tmp_path / "one" / "m.npnn")
     b = keras.models.load_model(tmp_path / "two" / "m.npnn")
