@@ -12,6 +12,5 @@ from numpynn.distribute.base import SINGLE_PROCESS, Strategy
 from numpynn.distribute.environment import from_environment, launched_size
 from numpynn.distribute.mpi import MPIDataParallel  # imports mpi4py when one is made
 
-
 __all__ = ["MPIDataParallel", "SINGLE_PROCESS", "Strategy", "from_environment",
            "launched_size"]
