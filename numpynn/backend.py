@@ -12,6 +12,9 @@ _FLOATX = "float32"
 _EPSILON = 1e-7
 _NAME_COUNTS = defaultdict(int)
 _RNG = np.random.default_rng()
+#: (start, stop, rows) when this process trains on rows start:stop of a global batch of
+#: ``rows`` (data-parallel training, see ``numpynn.distribute``); None otherwise
+_BATCH_ROWS = None
 
 
 def floatx():
@@ -55,6 +58,26 @@ def set_rng(generator):
     if not isinstance(generator, np.random.Generator):
         raise TypeError(f"set_rng expects a numpy.random.Generator, got {generator!r}.")
     _RNG = generator
+
+
+def set_batch_rows(rows):
+    """Declare that the batches now trained are rows ``start:stop`` of global batches of
+    ``total`` rows (``rows = (start, stop, total)``), or ``None`` for whole batches."""
+    global _BATCH_ROWS
+    _BATCH_ROWS = None if rows is None else tuple(int(r) for r in rows)
+
+
+def batch_noise(draw, shape):
+    """``draw(shape)``: a random layer's values for a batch, axis 0 being the batch axis.
+
+    Under data-parallel training (``set_batch_rows``) each process draws the values of the
+    whole global batch and keeps its own rows: so every process takes the same numbers from
+    the generator as one process training on the whole batch, and the masks are that
+    process's, row for row."""
+    if _BATCH_ROWS is None:
+        return draw(shape)
+    start, stop, total = _BATCH_ROWS
+    return draw((total,) + tuple(shape[1:]))[start:stop]
 
 
 def to_snake_case(name):

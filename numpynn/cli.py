@@ -23,6 +23,7 @@ import numpy as np
 
 from numpynn import activations, datasets, optimizers, utils
 from numpynn.cli_callbacks import add_callback_options, callbacks_of
+from numpynn.cli_distribute import processes
 from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, targets
 from numpynn.cli_files import CommandError, load_model_file, save_model_file
 from numpynn.cli_interop import add_interop_commands
@@ -130,6 +131,11 @@ def check_model_options(args, data_set):
 
 
 def command_train(args):
+    with processes() as strategy:  # under mpiexec -n N: data-parallel (else None)
+        return train(args, strategy)
+
+
+def train(args, strategy):
     data_set = DATASETS[args.dataset]
     check_data_dir(args.data_dir, args.dataset)
     check_model_options(args, data_set)
@@ -141,6 +147,7 @@ def command_train(args):
         check_fits(model, x_train, args.dataset)
         if args.learning_rate is not None:
             model.optimizer.learning_rate = float(args.learning_rate)
+        model.distribute_strategy = strategy or model.distribute_strategy
     else:
         model = new_model(args, data_set, x_train, y_train, n_classes)
         _, _, loss, metrics = output_head(data_set.task, n_classes)
@@ -148,7 +155,7 @@ def command_train(args):
         defaults = {} if args.model == "cnn" else data_set.learning_rates
         model.compile(optimizer=make_optimizer(args.optimizer or "adam", args.learning_rate,
                                                defaults),
-                      loss=loss, metrics=metrics)
+                      loss=loss, metrics=metrics, distribute=strategy)
     model.summary()
     done = model.epochs_trained if args.resume else 0
     cnn = _is_cnn(model)
@@ -160,7 +167,7 @@ def command_train(args):
               verbose=args.verbose, callbacks=callbacks_of(args))
     report(model, x_test, targets(y_test, data_set.task, n_classes), data_set.task)
     output = args.output or args.resume
-    if output:
+    if output and (strategy is None or strategy.is_chief):
         save_model_file(model, output)
     return 0
 

@@ -1,6 +1,7 @@
 """A training run for the kill-and-restart test of ``BackupAndRestore``, run as a script:
 
     python tests/backup_run.py mlp|cnn BACKUP_DIR SAVE_FREQ OUT.npz
+    mpiexec -n 2 python tests/backup_run.py ...           # data-parallel, rank 0 writes
 
 It trains a small seeded model for 8 epochs with ``BackupAndRestore`` (plus EarlyStopping
 and ReduceLROnPlateau, whose counters must survive) and writes the final weights and the
@@ -14,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 import numpynn as keras  # noqa: E402
+from numpynn import distribute  # noqa: E402
 
 
 def model(kind):
@@ -32,7 +34,8 @@ def main(kind, backup_dir, save_freq, out):
     y = keras.utils.to_categorical(data.integers(0, 3, 96), 3)
     keras.backend.seed_rng(1)
     net = model(kind)
-    net.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"])
+    net.compile(keras.optimizers.Adam(0.01), "categorical_crossentropy", metrics=["accuracy"],
+                distribute=distribute.from_environment())
     callbacks = [keras.callbacks.EarlyStopping("val_loss", patience=3),
                  keras.callbacks.ReduceLROnPlateau("val_loss", patience=1, factor=0.5)]
     freq = save_freq if save_freq == "epoch" else int(save_freq)
@@ -40,6 +43,8 @@ def main(kind, backup_dir, save_freq, out):
     print("training", flush=True)  # the test's kills are timed from here
     history = net.fit(x, y, batch_size=8, epochs=8, verbose=0, validation_split=0.25,
                       callbacks=callbacks)
+    if not net.distribute_strategy.is_chief:
+        return
     np.savez(out, *net.get_weights(), loss=np.array(history.history["loss"]),
              val_loss=np.array(history.history["val_loss"]))
 

@@ -118,6 +118,8 @@ class BackupAndRestore(Callback):
     def _back_up(self, epoch, step, order=None, totals=None):
         """Back up the state to continue at batch ``step`` of ``epoch`` (in ``order``, with
         the running ``totals`` of its batches before)."""
+        if not self.model.distribute_strategy.is_chief:
+            return  # data-parallel: rank 0 writes, every process restores
         from numpynn.saving.backup import pack_state, write_backup
         arrays = {} if order is None else {"order": order}
         lr = self.model.optimizer._learning_rate  # a float, or a schedule (not saved)
@@ -135,7 +137,8 @@ class BackupAndRestore(Callback):
         write_backup(self.model, self._path, fit_state, arrays)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint:  # with the temporaries of writes a kill interrupted
+        # with the temporaries of writes a kill interrupted; data-parallel: rank 0 deletes
+        if self.delete_checkpoint and self.model.distribute_strategy.is_chief:
             stray = glob.glob(os.path.join(glob.escape(self.backup_dir), ".backup.npnn.*.tmp"))
             for path in [self._path, self._previous_path] + stray:
                 if os.path.exists(path):

@@ -17,6 +17,10 @@ class Callback:
     """Base class: override the hooks you need. ``self.model`` and ``self.params``
     (``epochs``, ``steps``, ``verbose``) are set before training starts."""
 
+    #: whether the callback writes files (checkpoints, logs): under data-parallel
+    #: training only the chief process (rank 0) runs its hooks
+    writes_files = False
+
     def __init__(self):
         self.model = None
         self.params = {}
@@ -49,10 +53,12 @@ for _hook in HOOKS:
 
 
 class CallbackList:
-    """Calls a hook on every callback in order."""
+    """Calls a hook on every callback in order; when not ``chief`` (a process of a
+    data-parallel run other than rank 0), not on those that write files."""
 
-    def __init__(self, callbacks, model, params):
+    def __init__(self, callbacks, model, params, chief=True):
         self.callbacks = list(callbacks)
+        self.chief = chief
         for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(params)
@@ -63,7 +69,8 @@ class CallbackList:
             raise AttributeError(hook)
         # only callbacks that override the hook are called: no per-batch cost otherwise
         active = [getattr(cb, hook) for cb in self.callbacks
-                  if getattr(getattr(cb, hook), "__func__", None) is not _noop]
+                  if getattr(getattr(cb, hook), "__func__", None) is not _noop
+                  and (self.chief or not cb.writes_files)]
 
         def call_all(*args):
             for method in active:

@@ -28,6 +28,8 @@ class ModelCheckpoint(MonitorCallback):
         initial_value_threshold: best value to beat at the start. Defaults to `None`.
     """
 
+    writes_files = True  # data-parallel: on rank 0 only
+
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
                  initial_value_threshold=None):

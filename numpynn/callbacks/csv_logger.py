@@ -15,6 +15,8 @@ class CSVLogger(Callback):
             the header is written only if the file is empty. Defaults to `False`.
     """
 
+    writes_files = True  # data-parallel: on rank 0 only
+
     def __init__(self, filename, separator=",", append=False):
         super().__init__()
         self.filename, self.sep, self.append = os.fspath(filename), separator, append

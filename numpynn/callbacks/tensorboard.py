@@ -50,6 +50,8 @@ class TensorBoard(Callback):
             (``batch_loss``...) every N batches. Defaults to `"epoch"`.
     """
 
+    writes_files = True  # data-parallel: on rank 0 only
+
     def __init__(self, log_dir="logs", histogram_freq=0, write_graph=True,
                  update_freq="epoch", **unsupported):
         super().__init__()

@@ -45,7 +45,11 @@ class Dropout(Layer):
         shape = x.shape if self.noise_shape is None else tuple(
             x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
         rng = self._rng or backend.rng()
-        keep = rng.random(shape, dtype=np.float64 if x.dtype == np.float64 else np.float32)
+        dtype = np.float64 if x.dtype == np.float64 else np.float32
+        if self.noise_shape is None or self.noise_shape[0] is None:  # one draw per sample
+            keep = backend.batch_noise(lambda s: rng.random(s, dtype=dtype), shape)
+        else:
+            keep = rng.random(shape, dtype=dtype)
         self._mask = (keep >= self.rate).astype(x.dtype) / x.dtype.type(1.0 - self.rate)
         return x * self._mask
 

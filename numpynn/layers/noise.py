@@ -28,6 +28,19 @@ class _RandomLayer(Layer):
     def _draw_dtype(x):
         return np.float64 if x.dtype == np.float64 else np.float32
 
+    def _normal(self, x):
+        """Standard normal values shaped like the batch ``x`` (see ``backend.batch_noise``)."""
+        rng, dtype = self._generator(), self._draw_dtype(x)
+        return backend.batch_noise(lambda s: rng.standard_normal(s, dtype=dtype), x.shape)
+
+    def _uniform(self, x, shape, per_sample):
+        """Uniform [0, 1) values of ``shape`` for the batch ``x``; ``per_sample``: axis 0
+        is the batch axis (else the values are shared by the samples)."""
+        rng, dtype = self._generator(), self._draw_dtype(x)
+        if per_sample:
+            return backend.batch_noise(lambda s: rng.random(s, dtype=dtype), shape)
+        return rng.random(shape, dtype=dtype)
+
 
 def _fraction(value, name, layer):
     if not 0 <= value < 1:
@@ -52,7 +65,7 @@ class GaussianNoise(_RandomLayer):
     def forward(self, x, training=False):
         if not training or self.stddev == 0:
             return x
-        noise = self._generator().standard_normal(x.shape, dtype=self._draw_dtype(x))
+        noise = self._normal(x)
         return x + (self.stddev * noise).astype(x.dtype, copy=False)
 
     def backward(self, grad_out):
@@ -79,7 +92,7 @@ class GaussianDropout(_RandomLayer):
             self._noise = None
             return x
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        noise = self._generator().standard_normal(x.shape, dtype=self._draw_dtype(x))
+        noise = self._normal(x)
         self._noise = (1.0 + stddev * noise).astype(x.dtype, copy=False)
         return x * self._noise
 
@@ -117,8 +130,8 @@ class AlphaDropout(_RandomLayer):
             return x
         shape = x.shape if self.noise_shape is None else tuple(
             x.shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
-        kept = (self._generator().random(shape, dtype=self._draw_dtype(x))
-                >= self.rate).astype(x.dtype)
+        per_sample = self.noise_shape is None or self.noise_shape[0] is None
+        kept = (self._uniform(x, shape, per_sample) >= self.rate).astype(x.dtype)
         alpha_p = self.ALPHA_PRIME
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate

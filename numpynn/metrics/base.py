@@ -5,6 +5,8 @@ A metric keeps running state (plain NumPy numbers and arrays) over batches:
 value, ``reset_state()`` starts again. ``fit`` and ``evaluate`` reset their metrics at the
 start of each epoch, so a stateful metric such as ``AUC`` is computed over the whole epoch.
 """
+import copy
+
 import numpy as np
 
 from numpynn import backend, registry
@@ -73,12 +75,19 @@ class Metric:
         raise NotImplementedError
 
     def state(self):
-        """The numbers and arrays this metric holds (its running state, and the numeric
-        arguments it was made with, which a restore leaves as they are), for a backup
-        taken in the middle of an epoch."""
-        return {name: value for name, value in vars(self).items()
-                if isinstance(value, (int, float, np.ndarray, np.generic))
-                and not isinstance(value, bool)}
+        """The running sums: ``{name: value}`` of the attributes ``reset_state`` sets (for a
+        backup taken in the middle of an epoch, or to sum them over processes)."""
+        names = []
+
+        class Recorder(type(self)):  # a copy of this metric that notes what it sets
+            def __setattr__(self, name, value):
+                names.append(name)
+                object.__setattr__(self, name, value)
+
+        probe = copy.copy(self)
+        probe.__class__ = Recorder
+        probe.reset_state()
+        return {name: getattr(self, name) for name in sorted(set(names))}
 
     def set_state(self, state):
         """Take back what ``state`` returned."""

@@ -41,16 +41,18 @@ def batch_size_for(batch_size, n):
 
 class ArrayBatches:
     """Batches of ``batch_size`` rows of the arrays ``xs``, ``ys``, ``ws``; with ``shuffle``,
-    in a new random order each epoch (``order``, kept for backups)."""
+    in a new random order each epoch (``order``, kept for backups). ``local_rows(index)``
+    picks the rows of each batch this process trains on (data-parallel training)."""
 
-    def __init__(self, xs, ys, ws, batch_size, shuffle=False):
+    def __init__(self, xs, ys, ws, batch_size, shuffle=False, local_rows=None):
         self.xs, self.ys, self.ws = xs, ys, ws
         self.n = len(xs[0])
         self.batch_size, self.shuffle = batch_size, shuffle
         self.num_batches = math.ceil(self.n / batch_size)
         self.order = None
         self.ran_out = False
-        if shuffle:
+        self.local_rows = local_rows
+        if shuffle or local_rows:
             # The indices come from a permutation, so always in range: mode="clip" checks
             # nothing and lets np.take write straight into these arrays (with the default
             # mode="raise" it gathers into a temporary array first: about 1.5x the time).
@@ -65,12 +67,15 @@ class ArrayBatches:
             self.order = backend.rng().permutation(self.n) if order is None else order
         for step in range(first_step, self.num_batches):
             start = step * self.batch_size
-            if not self.shuffle:
+            if not self.shuffle and not self.local_rows:
                 rows = slice(start, start + self.batch_size)  # views, no copy
                 yield step, ([a[rows] for a in self.xs], [a[rows] for a in self.ys],
                              sample_weights.rows(self.ws, rows))
                 continue
-            index = self.order[start:start + self.batch_size]
+            index = (self.order[start:start + self.batch_size] if self.shuffle
+                     else np.arange(start, min(start + self.batch_size, self.n)))
+            if self.local_rows:
+                index = self.local_rows(index)
             yield step, (_take(self.xs, index, self._x_out), _take(self.ys, index, self._y_out),
                          sample_weights.take(self.ws, index, self._w_out))
 
@@ -87,13 +92,15 @@ class SourceBatches:
     order = None  # the source decides the order
 
     def __init__(self, prepare, x, y=None, sample_weight=None, batch_size=None, steps=None,
-                 shuffle=False, class_weight=None, from_start=False):
+                 shuffle=False, class_weight=None, from_start=False, local_rows=None):
         self._epochs = EpochIterator(x, y, sample_weight, batch_size, steps, shuffle,
                                      class_weight)
         self._prepare = prepare
         #: each epoch starts at the beginning of the data (validation does, as in Keras),
         #: rather than where the last one stopped (with ``steps``)
         self.from_start = from_start
+        self.local_rows = local_rows  # as ArrayBatches'
+
         self._waiting = None  # the first epoch's batches, begun by ``first``
 
     @property
@@ -126,7 +133,12 @@ class SourceBatches:
 
     def _checked(self, step, batch):
         try:
-            return self._prepare(*batch)
+            xs, ys, ws = self._prepare(*batch)
         except ValueError as error:
             raise ValueError(f"batch {step} of the {self._epochs.adapter.source}: "
                              f"{error}") from None
+        if self.local_rows is None:
+            return xs, ys, ws
+        index = self.local_rows(np.arange(len(xs[0])))
+        return ([a[index] for a in xs], [a[index] for a in ys],
+                [None if w is None else w[index] for w in ws])

@@ -42,10 +42,12 @@ class Evaluator:
                 raise ValueError(f"steps applies to data sets, generators and PyDatasets; "
                                  f"with arrays as {what}, choose the batch size.")
             xs, ys, ws = self._prepare(x, y, False, sample_weight)
-            return batches.ArrayBatches(xs, ys, ws, batches.batch_size_for(batch_size,
-                                                                           len(xs[0])))
+            size = batches.batch_size_for(batch_size, len(xs[0]))
+            # data-parallel: each process evaluates a share, the totals are summed
+            return batches.ArrayBatches(*self.distribute_strategy.shard(xs, ys, ws), size)
         source = batches.SourceBatches(lambda x, y, w: self._prepare(x, y, False, w), x,
-                                       y, sample_weight, None, steps, from_start=True)
+                                       y, sample_weight, None, steps, from_start=True,
+                                       local_rows=self.distribute_strategy.row_picker)
         source.first()  # builds the model
         return source
 
@@ -60,7 +62,7 @@ class Evaluator:
                     compiled.add_penalty(self.penalties.total(), len(outputs[0]))
                 if progbar:
                     progbar.update(step + 1)
-        return compiled.results(prefix)
+        return self.distribute_strategy.results(compiled, prefix)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
                  steps=None, return_dict=False):
@@ -72,7 +74,8 @@ class Evaluator:
         self._check_compiled("evaluate")
         source = self._evaluation_batches(x, y, sample_weight, batch_size, steps)
         verbose = resolve_verbose(verbose)
-        bar = Progbar(source.num_batches, verbose) if verbose else None
+        chief = self.distribute_strategy.is_chief  # data-parallel: one process prints
+        bar = Progbar(source.num_batches, verbose) if verbose and chief else None
         logs = self._evaluate_logs(source, progbar=bar)
         if bar:
             bar.update(bar.seen, logs, finalize=True)

@@ -8,6 +8,7 @@ with ``batch_size=len(x)`` it is a single full-batch gradient-descent step.
 """
 from numpynn import losses, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
+from numpynn.distribute.base import SINGLE_PROCESS, Strategy
 from numpynn.models import batches, data, sample_weights
 from numpynn.models.evaluation import Evaluator
 from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
@@ -31,16 +32,20 @@ class Trainer(Evaluator):
         #: where the next fit continues (``resume_fit``): (epoch, step, order, totals)
         self._resume_at = None
         self._fit_batches = None  # the running fit's batches
+        #: how fit/evaluate share the work among processes (``compile(distribute=...)``)
+        self.distribute_strategy = SINGLE_PROCESS
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
-                weighted_metrics=None, **unsupported):
+                weighted_metrics=None, distribute=None, **unsupported):
         """Choose how to train: ``optimizer`` (name or object; Keras' default
         `"rmsprop"`), ``loss`` (name or object; for several outputs one for all, a list, or
         a dict keyed by output name), ``loss_weights`` (the total loss is the weighted sum
         of the outputs' losses) and ``metrics`` (names such as ``"accuracy"``; for several
         outputs a list of lists or a dict per output); ``weighted_metrics`` as ``metrics``,
         counting the sample weights of ``fit``/``evaluate`` (``metrics`` ignore them).
+        ``distribute`` (e.g. ``numpynn.distribute.MPIDataParallel()``) trains on several
+        processes; defaults to one.
 
         Changes of ``trainable`` made before take effect now (or at the next ``fit``)."""
         for key, value in unsupported.items():
@@ -48,6 +53,10 @@ class Trainer(Evaluator):
                 raise NotImplementedError(f"compile({key}=...) is not supported by numpynn.")
         if loss is None:
             raise ValueError("compile() needs a loss, e.g. loss='categorical_crossentropy'.")
+        if distribute is not None and not isinstance(distribute, Strategy):
+            raise TypeError(f"compile(distribute=...) takes a numpynn.distribute strategy such "
+                            f"as MPIDataParallel(), got {distribute!r}.")
+        self.distribute_strategy = distribute or SINGLE_PROCESS
         self.optimizer = optimizers.get(optimizer)
         self._compile_args = {"loss": loss, "loss_weights": loss_weights, "metrics": metrics,
                               "weighted_metrics": weighted_metrics}
@@ -167,6 +176,9 @@ class Trainer(Evaluator):
         compiled.update(ys, outputs, ws)
         self._plan.backward(self._train_calls, compiled.gradients(ys, outputs, ws))
         n = self.n_trainable
+        # data-parallel: the gradient of the global batch (one Allreduce); before the
+        # penalties' gradients, which every process adds once
+        self.distribute_strategy.reduce_gradients(self.buffer.grads[:n])
         if self.penalties is None:
             self.optimizer.apply(self.buffer.values[:n], self.buffer.grads[:n])
             return outputs
@@ -211,20 +223,27 @@ class Trainer(Evaluator):
                 getattr(training, "batch_size", None), validation_steps, "validation_data")
         verbose = resolve_verbose(verbose)
         history = History()
+        strategy = self.distribute_strategy
         # Keras' order: the user's callbacks first, so that History records what they add to
         # the logs (e.g. ReduceLROnPlateau's learning_rate), then the progress bar.
         cbs = list(callbacks or []) + [history]
         cbs.sort(key=lambda cb: getattr(cb, "runs_last", False))  # BackupAndRestore
-        if verbose:
+        if verbose and strategy.is_chief:  # data-parallel: one process prints
             cbs.append(ProgbarLogger(verbose))
         callback_list = CallbackList(cbs, self, {"epochs": epochs,
                                                  "steps": training.num_batches,
-                                                 "verbose": verbose})
-        batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
+                                                 "verbose": verbose}, chief=strategy.is_chief)
+        # else no per-batch logs dict; the same on every process (data-parallel: the logs
+        # are summed over them, and one of them prints)
+        batch_logs = _overrides(cbs + [ProgbarLogger(verbose)] * bool(verbose),
+                                "on_train_batch_end")
         compiled = self._compiled_outputs
         self.stop_training = False
         self._fit_batches = training
         callback_list.on_train_begin()
+        # data-parallel: every process checks it agrees and takes rank 0's state
+        strategy.begin_fit(self, getattr(training, "n", -1), getattr(training, "batch_size", -1),
+                           epochs, shuffle)
         initial_epoch, first_step, order, totals = self._resume_at or (initial_epoch, 0, None,
                                                                         None)
         self._resume_at, logs = None, {}
@@ -239,13 +258,13 @@ class Trainer(Evaluator):
                     ran = True
                     callback_list.on_train_batch_begin(step)
                     self._train_step(xb, yb, wb)
-                    callback_list.on_train_batch_end(step, compiled.results() if batch_logs
-                                                     else None)
+                    callback_list.on_train_batch_end(step, strategy.results(compiled)
+                                                     if batch_logs else None)
                     if self.stop_training:
                         break
                 if not ran and training.ran_out:  # a used-up generator: Keras stops
                     break
-                logs = compiled.results()
+                logs = strategy.results(compiled)  # data-parallel: summed over processes
                 order, first_step, totals = None, 0, None
                 if validation is not None and (epoch + 1) % validation_freq == 0:
                     logs.update(self._evaluate_logs(validation, "val_"))
@@ -254,6 +273,7 @@ class Trainer(Evaluator):
                 if self.stop_training or training.ran_out:
                     break
         self._fit_batches = None
+        strategy.end_fit()
         if epochs > 0:  # Keras: e.g. the weights take their moving average (use_ema)
             self.optimizer.finalize_variable_values(self.buffer.values[:self.n_trainable])
         callback_list.on_train_end(logs)
@@ -266,7 +286,8 @@ class Trainer(Evaluator):
         if not batches.is_arrays(x):
             source = batches.SourceBatches(
                 lambda x, y, w: self._prepare(x, y, True, w), x, y, sample_weight,
-                batch_size, steps, shuffle, class_weight)
+                batch_size, steps, shuffle, class_weight,
+                local_rows=self.distribute_strategy.row_picker)
             source.first()  # builds the model before the callbacks see it
             return source, validation_data
         if steps is not None:
@@ -278,17 +299,21 @@ class Trainer(Evaluator):
                                                                         validation_split, ws)
             if class_weight is not None:  # Keras weighs the training samples only
                 w_val = [None] * len(ys)
-            validation_data = batches.ArrayBatches(x_val, y_val, w_val, batches.batch_size_for(
-                validation_batch_size or batch_size, len(x_val[0])))
+            validation_data = batches.ArrayBatches(
+                *self.distribute_strategy.shard(x_val, y_val, w_val),  # data-parallel: a share
+                batches.batch_size_for(validation_batch_size or batch_size, len(x_val[0])))
         batch_size = batches.batch_size_for(batch_size, len(xs[0]))
-        return batches.ArrayBatches(xs, ys, ws, batch_size, shuffle), validation_data
+        return batches.ArrayBatches(xs, ys, ws, batch_size, shuffle,
+                                    self.distribute_strategy.row_picker), validation_data
 
     # -- where fit stands (for BackupAndRestore) -----------------------------------------
     def fit_position(self):
         """Where the running ``fit`` stands within its epoch, for a backup: ``(order,
         totals)``, the epoch's sample order (`None` unless ``fit`` shuffles arrays) and the
         running loss and metric totals so far."""
-        return self._fit_batches.order, self._compiled_outputs.state()
+        # data-parallel: the totals of every process, which rank 0 takes back on resuming
+        return self._fit_batches.order, self.distribute_strategy.summed_state(
+            self._compiled_outputs)
 
     def resume_fit(self, epoch, step=0, order=None, totals=None):
         """Make the next ``fit`` start at batch ``step`` of ``epoch``, in ``order``, with the

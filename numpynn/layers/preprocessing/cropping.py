@@ -76,9 +76,8 @@ class RandomCrop(RandomImageLayer):
             self._state = resize
             return resize.apply(images).astype(images.dtype, copy=False)
         batch, height, width = images.shape[:3]
-        generator = self._generator()
-        top = generator.integers(0, height - self.height + 1, batch)
-        left = generator.integers(0, width - self.width + 1, batch)
+        top = self._integers(0, height - self.height + 1, batch)
+        left = self._integers(0, width - self.width + 1, batch)
         window = (np.arange(batch)[:, None, None],
                   (top[:, None] + np.arange(self.height))[:, :, None],
                   (left[:, None] + np.arange(self.width))[:, None, :])

@@ -72,8 +72,17 @@ class RandomImageLayer(ImageLayer):
         return self._rng or backend.rng()
 
     def _uniform(self, low, high, size):
-        """``size`` draws from U[low, high) (exactly ``low`` when low == high)."""
-        return self._generator().uniform(low, high, size) if high > low else np.full(size, low)
+        """One draw per image of a batch of ``size`` from U[low, high) (exactly ``low``
+        when low == high); see ``backend.batch_noise``."""
+        if high <= low:
+            return np.full(size, low)
+        generator = self._generator()
+        return backend.batch_noise(lambda shape: generator.uniform(low, high, shape), (size,))
+
+    def _integers(self, low, high, size):
+        """One draw per image of a batch of ``size`` from {low, ..., high - 1}."""
+        generator = self._generator()
+        return backend.batch_noise(lambda shape: generator.integers(low, high, shape), (size,))
 
     def get_config(self):
         return {**super().get_config(), "seed": self.seed}

@@ -26,7 +26,7 @@ class RandomFlip(RandomImageLayer):
         self.mode = mode
 
     def forward_batch(self, images, training):
-        flipped = self._generator().uniform(size=len(images)) <= 0.5 if training else None
+        flipped = self._uniform(0.0, 1.0, len(images)) <= 0.5 if training else None
         self._flipped = flipped
         return images if flipped is None else self._flip(images, flipped)
 
