@@ -27,7 +27,7 @@ def _fit(backup_dir=None, interrupt=None, epochs=4, extra=(), **options):
     keras.backend.seed_rng(3)
     model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(6, activation="tanh"),
                               keras.layers.Dropout(0.3), keras.layers.Dense(1)])
-    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model.compile(keras.optimizers.Adam(0.01), "mse", metrics=["mae"])
     data = np.random.default_rng(0)
     x = data.normal(size=(40, 4)).astype("float32")
     y = x.sum(axis=1, keepdims=True)
@@ -56,7 +56,45 @@ def test_an_interrupted_fit_continues_to_the_same_weights(tmp_path, save_freq, i
     assert history.epoch == reference_history.epoch == [0, 1, 2, 3]
     if save_freq == "epoch":
         assert history.history == reference_history.history
+    else:  # the resumed epoch's totals came with the backup: equal up to summation order
+        assert history.history.keys() == reference_history.history.keys()
+        for key, values in reference_history.history.items():
+            np.testing.assert_allclose(history.history[key], values, rtol=1e-6, err_msg=key)
     assert not os.path.exists(tmp_path / "b" / "backup.npnn")  # delete_checkpoint=True
+
+
+def test_a_learning_rate_schedule_is_not_applied_twice_to_a_resumed_epoch(tmp_path):
+    def schedule():
+        return [keras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)]
+    reference, reference_history = _fit(tmp_path / "reference", extra=schedule(), save_freq=2)
+    assert _fit(tmp_path / "b", (1, 2), extra=schedule(), save_freq=2)[0] is None
+    weights, history = _fit(tmp_path / "b", extra=schedule(), save_freq=2)
+    for a, b in zip(reference, weights):
+        assert a.tobytes() == b.tobytes()
+    assert history.history["learning_rate"] == reference_history.history["learning_rate"]
+
+
+def test_a_fit_on_a_data_set_resumes_in_the_middle_of_an_epoch(tmp_path):
+    def fit(backup_dir, interrupt=None):
+        keras.backend.seed_rng(3)
+        model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(3),
+                                  keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.05), "mse")
+        x = np.random.default_rng(0).normal(size=(40, 4)).astype("float32")
+        # the same order every pass: a new Dataset (the restarted run's) counts passes from 0
+        data = keras.data.Dataset.from_tensor_slices((x, x[:, :1])).shuffle(
+            40, seed=1, reshuffle_each_iteration=False).batch(8)
+        callbacks = [keras.callbacks.BackupAndRestore(backup_dir, save_freq=3)]
+        try:
+            model.fit(data, epochs=3, verbose=0,
+                      callbacks=callbacks + ([_Interrupt(*interrupt)] if interrupt else []))
+        except KeyboardInterrupt:
+            return None
+        return model.get_weights()
+    reference = fit(tmp_path / "reference")
+    assert fit(tmp_path / "b", (1, 3)) is None
+    for a, b in zip(reference, fit(tmp_path / "b")):
+        assert a.tobytes() == b.tobytes()
 
 
 def test_delete_checkpoint_false_keeps_the_backup_and_a_new_fit_starts_after_it(tmp_path):

@@ -19,8 +19,14 @@ class BackupAndRestore(Callback):
     one atomically. It runs after the other callbacks, whatever its place in the list, so
     that it sees their state at the end of each epoch.
 
-    With ``save_freq=N`` the loss and metrics logged for the epoch a run resumes in average
-    the batches run after the restart only.
+    With ``save_freq=N`` the backup also holds the running loss and metric totals of the
+    epoch so far, so the epoch a run resumes in logs what an uninterrupted run logs (to
+    float rounding). Training on a data set, generator or PyDataset rather than arrays, a
+    resumed run reads the source afresh and, in the middle of an epoch, skips the batches
+    done: it continues bit for bit when the source yields the same batches in every pass
+    (no shuffling, a seeded ``shuffle(..., reshuffle_each_iteration=False)``, or a
+    PyDataset whose ``on_epoch_end`` does not reorder); a source that reshuffles each pass
+    counts its passes from the restart.
 
     Args:
         backup_dir: folder for the backup (``backup.npnn``), used by nothing else.
@@ -88,9 +94,10 @@ class BackupAndRestore(Callback):
         for i, (callback, (_, layout)) in enumerate(zip(self._callbacks,
                                                          fit_state["callbacks"])):
             callback.restore_state(unpack_state(f"callback{i}", layout, arrays))
-        order = arrays.get("order")
+        totals = fit_state.get("totals")
         self._epoch = fit_state["epoch"]
-        self.model._resume_at = (fit_state["epoch"], fit_state["step"], order)
+        self.model.resume_fit(fit_state["epoch"], fit_state["step"], arrays.get("order"),
+                              None if totals is None else unpack_state("totals", totals, arrays))
 
     # -- backing up ---------------------------------------------------------------------
     def on_epoch_begin(self, epoch, logs=None):
@@ -102,14 +109,15 @@ class BackupAndRestore(Callback):
         self._batches_since_backup += 1
         if self._batches_since_backup >= self.save_freq:
             self._batches_since_backup = 0
-            self._back_up(self._epoch, batch + 1, self.model._epoch_order)
+            self._back_up(self._epoch, batch + 1, *self.model.fit_position())
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_freq == "epoch":
-            self._back_up(epoch + 1, 0, None)
+            self._back_up(epoch + 1, 0)
 
-    def _back_up(self, epoch, step, order):
-        """Back up the state to continue at batch ``step`` of ``epoch`` (in ``order``)."""
+    def _back_up(self, epoch, step, order=None, totals=None):
+        """Back up the state to continue at batch ``step`` of ``epoch`` (in ``order``, with
+        the running ``totals`` of its batches before)."""
         from numpynn.saving.backup import pack_state, write_backup
         arrays = {} if order is None else {"order": order}
         lr = self.model.optimizer._learning_rate  # a float, or a schedule (not saved)
@@ -120,7 +128,8 @@ class BackupAndRestore(Callback):
                      "learning_rate": None if callable(lr) else type(lr).__module__ == "numpy",
                      "callbacks": [[type(cb).__name__,
                                     pack_state(f"callback{i}", cb.backup_state(), arrays)]
-                                   for i, cb in enumerate(self._callbacks)]}
+                                   for i, cb in enumerate(self._callbacks)],
+                     "totals": None if totals is None else pack_state("totals", totals, arrays)}
         if self.double_checkpoint and os.path.exists(self._path):
             os.replace(self._path, self._previous_path)
         write_backup(self.model, self._path, fit_state, arrays)

@@ -52,4 +52,4 @@ class ProgbarLogger(Callback):
         self.bar.update(batch + 1, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.bar.update(self.params["steps"], logs, finalize=True)
+        self.bar.update(self.params["steps"] or self.bar.seen, logs, finalize=True)

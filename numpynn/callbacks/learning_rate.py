@@ -20,8 +20,22 @@ class LearningRateScheduler(Callback):
         super().__init__()
         self.schedule = schedule
         self.verbose = verbose
+        self._scheduled = None  # the last epoch whose rate was set
+
+    def on_train_begin(self, logs=None):
+        self._scheduled = None
+
+    def backup_state(self):
+        return {"scheduled": self._scheduled}
+
+    def restore_state(self, state):
+        # a run resumed in the middle of an epoch keeps the rate that epoch already has
+        self._scheduled = None if state["scheduled"] is None else int(state["scheduled"])
 
     def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self._scheduled:
+            return
+        self._scheduled = epoch
         optimizer = self.model.optimizer
         try:
             lr = self.schedule(epoch, float(optimizer.learning_rate))

@@ -70,7 +70,7 @@ class BatchChecker:
         batch = tuple(None if part is None else structure.as_arrays(part) for part in batch)
         x, y, sample_weight = batch + (None,) * (3 - len(batch))
         check_parts((x, y, sample_weight), what)
-        shapes = structure.map_structure(lambda a: a.shape[1:], (x, y))
+        shapes = structure.map_structure(lambda a: None if a is None else a.shape[1:], (x, y))
         if self.sample_shapes is None:
             self.sample_shapes = shapes
         elif shapes != self.sample_shapes:
@@ -93,6 +93,7 @@ class DataAdapter:
     num_batches = None
     restartable = True
     infinite = False
+    source = "arrays"  # what the batches come from, for error messages
 
     def iterator(self):
         raise NotImplementedError
@@ -148,9 +149,9 @@ class IterableDataAdapter(DataAdapter):
     def __init__(self, data, class_weight=None):
         self.data = data
         self.restartable = not hasattr(data, "__next__")  # an iterator is used up once
-        kind = ("Dataset" if isinstance(data, Dataset)
-                else "iterable" if self.restartable else "generator")
-        self._checker = BatchChecker(kind, class_weight)
+        self.source = ("Dataset" if isinstance(data, Dataset)
+                       else "iterable" if self.restartable else "generator")
+        self._checker = BatchChecker(self.source, class_weight)
         if isinstance(data, Dataset):
             self.infinite = data.cardinality() == INFINITE_CARDINALITY
             self.num_batches = data.cardinality() if data.cardinality() >= 0 else None
@@ -173,7 +174,8 @@ class PyDatasetAdapter(DataAdapter):
         self.dataset, self.shuffle = dataset, shuffle
         self.num_batches = dataset.num_batches
         self.infinite = self.num_batches is None
-        self._checker = BatchChecker(f"PyDataset {type(dataset).__name__}", class_weight)
+        self.source = f"PyDataset {type(dataset).__name__}"
+        self._checker = BatchChecker(self.source, class_weight)
 
     def iterator(self):
         if self.num_batches is None:
@@ -287,6 +289,12 @@ class EpochIterator:
                 self._run_out(restart=self.adapter.restartable)
             break
         self.adapter.on_epoch_end()
+
+    def reset(self):
+        """Begin the next epoch at the start of the data (``evaluate`` does, each time); a
+        generator, which cannot start again, goes on where it stopped."""
+        if self.adapter.restartable:
+            self._iterator = None
 
     def _run_out(self, restart):
         warnings.warn("Your input ran out of data; interrupting the epoch. Make sure that your "

@@ -72,6 +72,19 @@ class Metric:
     def reset_state(self):
         raise NotImplementedError
 
+    def state(self):
+        """The numbers and arrays this metric holds (its running state, and the numeric
+        arguments it was made with, which a restore leaves as they are), for a backup
+        taken in the middle of an epoch."""
+        return {name: value for name, value in vars(self).items()
+                if isinstance(value, (int, float, np.ndarray, np.generic))
+                and not isinstance(value, bool)}
+
+    def set_state(self, state):
+        """Take back what ``state`` returned."""
+        for name, value in state.items():
+            setattr(self, name, value)
+
     def __call__(self, *args, **kwargs):
         """Update with one batch and return the result."""
         self.update_state(*args, **kwargs)

@@ -134,10 +134,27 @@ class OutputLosses:
 
     # -- running values -------------------------------------------------------------------
     def reset(self):
-        self._penalty_total, self._count = 0.0, 0
+        self._penalty_total = 0.0
         for running in self.running:
             if running is not None:
                 running.reset()
+
+    def state(self):
+        """The running totals so far, ``{name: number or array}`` (for a backup taken in the
+        middle of an epoch; ``set_state`` takes them back)."""
+        state = {"penalty_total": self._penalty_total}
+        for i, running in enumerate(self.running):
+            if running is not None:
+                state.update({f"{i}/{name}": value for name, value in running.state().items()})
+        return state
+
+    def set_state(self, state):
+        self._penalty_total = state["penalty_total"]
+        for i, running in enumerate(self.running):
+            if running is not None:
+                prefix = f"{i}/"
+                running.set_state({name[len(prefix):]: value for name, value in state.items()
+                                   if name.startswith(prefix)})
 
     def update(self, ys, outputs, sample_weights=None):
         sample_weights = sample_weights or [None] * len(ys)

@@ -53,6 +53,20 @@ class RunningMetrics:
                 1.0 if sample_weight is None else sample_weight
         self._pending += n
 
+    def state(self):
+        """The totals so far: ``{"loss_total", "count", "<i>/<name>" for metric i's state}``."""
+        self._compute()
+        state = {"loss_total": self.loss_total, "count": self.count}
+        for i, metric in enumerate(self.metrics):
+            state.update({f"{i}/{name}": value for name, value in metric.state().items()})
+        return state
+
+    def set_state(self, state):
+        self.loss_total, self.count = state["loss_total"], state["count"]
+        for i, metric in enumerate(self.metrics):
+            metric.set_state({name.split("/", 1)[1]: value for name, value in state.items()
+                              if name.startswith(f"{i}/")})
+
     def add_to_loss(self, value, count):
         """Count ``value`` (a regularization penalty) into the loss of ``count`` samples
         recorded by ``update``."""

@@ -5,20 +5,17 @@ Data for a model with several inputs or outputs is a list (in the order of
 One epoch is one pass over every batch; with ``batch_size=len(x)`` it is a single
 full-batch gradient-descent step.
 """
-import contextlib
-
 import numpy as np
 
 from numpynn import backend, losses, optimizers
 from numpynn.callbacks import Callback, CallbackList, History, ProgbarLogger
-from numpynn.layers import fusion
-from numpynn.models import data, sample_weights
+from numpynn.models import batches, data, sample_weights
 from numpynn.models.output_losses import OutputLosses, metrics_per_output, per_output
-from numpynn.models.plan import apply_flags
-from numpynn.utils.progbar import Progbar, is_interactive
+from numpynn.models.evaluation import Evaluator
+from numpynn.utils.progbar import resolve_verbose
 
 
-class Trainer:
+class Trainer(Evaluator):
     """The training half of ``Model``: it runs the model's plan (``_plan``, ``buffer``,
     ``penalties``) on batches of data."""
 
@@ -32,9 +29,9 @@ class Trainer:
         #: epochs completed by ``fit`` (saved with the model: the next ``initial_epoch``).
         self.epochs_trained = 0
         self._compiled_outputs = None
-        #: where a restored backup continues: (epoch, step, that epoch's order or None)
+        #: where the next fit continues (``resume_fit``): (epoch, step, order, totals)
         self._resume_at = None
-        self._epoch_order = None  # the current epoch's sample order (for backups)
+        self._fit_batches = None  # the running fit's batches
 
     # -- compile --------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None,
@@ -156,25 +153,6 @@ class Trainer:
                                        self.output_names, self.dtype)
         return xs, ys, ws
 
-    @contextlib.contextmanager
-    def _reusing_buffers(self):
-        """Inside fit/evaluate/predict loops, layers keep their output and gradient arrays
-        between batches instead of allocating new ones (see ``Layer.reuse_buffers``), ask
-        for the input gradients the training step needs, and a convolution's ReLU moves
-        after the max pooling that takes its output (``numpynn.layers.fusion``)."""
-        layers = self._plan.layers
-        previous = [layer.reuse_buffers for layer in layers]
-        for layer in layers:
-            layer.reuse_buffers = True
-        if self._compiled_outputs is not None:
-            apply_flags(self._train_flags)
-        try:
-            with fusion.conv_relu_pool(self._plan.chained_pairs()):
-                yield
-        finally:
-            for layer, value in zip(layers, previous):
-                layer.reuse_buffers = value
-
     # -- training -------------------------------------------------------------------------
     def train_step(self, x, y, sample_weight=None):
         """Forward, loss, backward and one optimizer update on a batch; returns the output."""
@@ -200,14 +178,20 @@ class Trainer:
         return outputs
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-            validation_batch_size=None, validation_freq=1, sample_weight=None,
-            class_weight=None, **unsupported):
-        """Train for ``epochs`` passes over (x, y) in mini-batches of ``batch_size``
-        (default 32; ``batch_size=len(x)`` gives full-batch gradient descent).
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_batch_size=None, validation_freq=1, **unsupported):
+        """Train for ``epochs`` passes over the data in mini-batches.
+
+        ``x`` (with ``y``) is arrays, batched by ``batch_size`` (default 32;
+        ``batch_size=len(x)`` gives full-batch gradient descent), or a source of whole
+        batches ``(x, y)`` / ``(x, y, sample_weight)``: a ``numpynn.data.Dataset``, a
+        generator or other iterable, or a ``PyDataset``. ``steps_per_epoch`` batches make an
+        epoch (default: one pass over the data; the next epoch goes on where one stopped).
         ``sample_weight`` (one weight per sample; per output as a list or dict) or
-        ``class_weight`` ({class: weight}) weigh each sample's loss;
-        ``validation_data`` may be ``(x_val, y_val, val_sample_weight)``.
+        ``class_weight`` ({class: weight}) weigh each sample's loss. ``validation_data`` is
+        ``(x_val, y_val[, val_sample_weight])`` or a source as ``x`` (``validation_steps``
+        batches of it); ``validation_split`` holds out the last fraction of array data.
 
         Returns a ``History`` whose ``history`` dict holds per-epoch ``loss``, metrics and,
         with validation data, ``val_loss`` and ``val_<metric>``.
@@ -216,21 +200,17 @@ class Trainer:
             if value is not None:
                 raise NotImplementedError(f"fit({key}=...) is not supported by numpynn.")
         self._check_compiled("fit")
-        xs, ys, ws = self._prepare(x, y, True, sample_weight, class_weight)
-        if validation_data is None and validation_split:
-            (xs, ys, ws), validation_data = data.split_validation(xs, ys, validation_split, ws)
-            if class_weight is not None:  # Keras weighs the training samples only
-                validation_data = validation_data[:2] + ([None] * len(ys),)
-        elif validation_data is not None:
-            if len(validation_data) not in (2, 3):
-                raise ValueError("validation_data must be a tuple (x_val, y_val) or "
-                                 "(x_val, y_val, val_sample_weight).")
-            validation_data = self._prepare(*validation_data[:2], training=False,
-                                            sample_weight=(validation_data[2:] or [None])[0])
-        n = len(xs[0])
-        batch_size = _batch_size(batch_size, n)
-        verbose = _resolve_verbose(verbose)
-        steps = -(-n // batch_size)
+        if not batches.is_arrays(x) and validation_split:
+            raise ValueError("validation_split applies to array data only; with a data set, "
+                             "generator or PyDataset pass validation_data.")
+        training, validation = self._training_batches(
+            x, y, batch_size, shuffle, sample_weight, class_weight, steps_per_epoch,
+            validation_split, validation_data, validation_batch_size)
+        if validation is not None and not isinstance(validation, batches.ArrayBatches):
+            validation = self._evaluation_batches(
+                *_validation_parts(validation), validation_batch_size or
+                getattr(training, "batch_size", None), validation_steps, "validation_data")
+        verbose = resolve_verbose(verbose)
         history = History()
         # Keras' order: the user's callbacks first, so that History records what they add to
         # the logs (e.g. ReduceLROnPlateau's learning_rate), then the progress bar.
@@ -238,113 +218,85 @@ class Trainer:
         cbs.sort(key=lambda cb: getattr(cb, "runs_last", False))  # BackupAndRestore
         if verbose:
             cbs.append(ProgbarLogger(verbose))
-        callback_list = CallbackList(cbs, self, {"epochs": epochs, "steps": steps,
+        callback_list = CallbackList(cbs, self, {"epochs": epochs,
+                                                 "steps": training.num_batches,
                                                  "verbose": verbose})
-        # Batches are gathered into these arrays (rows picked in shuffled order). The indices
-        # come from a permutation, so always in range: mode="clip" checks nothing and lets
-        # np.take write straight into ``out`` (with the default mode="raise" it gathers into
-        # a temporary array first and then copies that: about 1.5x the time).
-        x_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in xs]
-        y_batches = [np.empty((batch_size,) + a.shape[1:], dtype=a.dtype) for a in ys]
-        w_batches = sample_weights.batch_buffers(ws, batch_size)
         batch_logs = _overrides(cbs, "on_train_batch_end")  # else no per-batch logs dict
         compiled = self._compiled_outputs
         self.stop_training = False
+        self._fit_batches = training
         callback_list.on_train_begin()
-        initial_epoch, first_step, order = self._resume_at or (initial_epoch, 0, None)
+        initial_epoch, first_step, order, totals = self._resume_at or (initial_epoch, 0, None,
+                                                                        None)
         self._resume_at, logs = None, {}
         with self._reusing_buffers():
             for epoch in range(initial_epoch, epochs):
                 compiled.reset()
+                if totals is not None:  # a resumed epoch: its batches before the backup
+                    compiled.set_state(totals)
                 callback_list.on_epoch_begin(epoch)
-                if order is None:
-                    order = backend.rng().permutation(n) if shuffle else np.arange(n)
-                self._epoch_order = order
-                for step in range(first_step, steps):
-                    index = order[step * batch_size:(step + 1) * batch_size]
-                    xb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
-                          for a, b in zip(xs, x_batches)]
-                    yb = [np.take(a, index, axis=0, out=b[:len(index)], mode="clip")
-                          for a, b in zip(ys, y_batches)]
-                    wb = sample_weights.take(ws, index, w_batches)
+                ran = False
+                for step, (xb, yb, wb) in training.epoch(first_step, order):
+                    ran = True
                     callback_list.on_train_batch_begin(step)
                     self._train_step(xb, yb, wb)
                     callback_list.on_train_batch_end(step, compiled.results() if batch_logs
                                                      else None)
                     if self.stop_training:
                         break
+                if not ran and training.ran_out:  # a used-up generator: Keras stops
+                    break
                 logs = compiled.results()
-                order, first_step = None, 0
-                if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                    logs.update(self._evaluate_logs(*validation_data,
-                                                    validation_batch_size or batch_size, "val_"))
+                order, first_step, totals = None, 0, None
+                if validation is not None and (epoch + 1) % validation_freq == 0:
+                    logs.update(self._evaluate_logs(validation, "val_"))
                 self.epochs_trained = epoch + 1  # before the callbacks: a checkpoint records it
                 callback_list.on_epoch_end(epoch, logs)
-                if self.stop_training:
+                if self.stop_training or training.ran_out:
                     break
+        self._fit_batches = None
         if epochs > 0:  # Keras: e.g. the weights take their moving average (use_ema)
             self.optimizer.finalize_variable_values(self.buffer.values[:self.n_trainable])
         callback_list.on_train_end(logs)
         return history
 
-    # -- evaluation and prediction --------------------------------------------------------
-    def _evaluate_logs(self, xs, ys, ws, batch_size, prefix="", progbar=None):
-        compiled = self._compiled_outputs
-        compiled.reset()
-        n = len(xs[0])
-        with self._reusing_buffers():
-            for start in range(0, n, batch_size):
-                batch = slice(start, start + batch_size)
-                outputs = self._plan.forward(self._forward_calls, [a[batch] for a in xs], False)
-                compiled.update([a[batch] for a in ys], outputs,
-                                sample_weights.rows(ws, batch))
-                if self.penalties is not None:
-                    compiled.add_penalty(self.penalties.total(), len(outputs[0]))
-                if progbar:
-                    progbar.update(min(start + batch_size, n) // batch_size)
-        return compiled.results(prefix)
+    def _training_batches(self, x, y, batch_size, shuffle, sample_weight, class_weight, steps,
+                          validation_split, validation_data, validation_batch_size):
+        """``fit``'s batches, and its validation data: as given, or split off the arrays
+        (then as ``ArrayBatches``)."""
+        if not batches.is_arrays(x):
+            source = batches.SourceBatches(
+                lambda x, y, w: self._prepare(x, y, True, w), x, y, sample_weight,
+                batch_size, steps, shuffle, class_weight)
+            source.first()  # builds the model before the callbacks see it
+            return source, validation_data
+        if steps is not None:
+            raise ValueError("steps_per_epoch applies to data sets, generators and PyDatasets; "
+                             "with arrays, choose batch_size (an epoch is one pass).")
+        xs, ys, ws = self._prepare(x, y, True, sample_weight, class_weight)
+        if validation_data is None and validation_split:
+            (xs, ys, ws), (x_val, y_val, w_val) = data.split_validation(xs, ys,
+                                                                        validation_split, ws)
+            if class_weight is not None:  # Keras weighs the training samples only
+                w_val = [None] * len(ys)
+            validation_data = batches.ArrayBatches(x_val, y_val, w_val, batches.batch_size_for(
+                validation_batch_size or batch_size, len(x_val[0])))
+        batch_size = batches.batch_size_for(batch_size, len(xs[0]))
+        return batches.ArrayBatches(xs, ys, ws, batch_size, shuffle), validation_data
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 return_dict=False):
-        """Loss (and metrics) on (x, y), each sample's loss weighed by ``sample_weight``
-        (as in ``fit``): a float when that is all, else a list in Keras' order (the loss,
-        each output's loss, the metrics), or a dict with ``return_dict=True``."""
-        self._check_compiled("evaluate")
-        xs, ys, ws = self._prepare(x, y, training=False, sample_weight=sample_weight)
-        batch_size = _batch_size(batch_size, len(xs[0]))
-        verbose = _resolve_verbose(verbose)
-        bar = Progbar(-(-len(xs[0]) // batch_size), verbose) if verbose else None
-        logs = self._evaluate_logs(xs, ys, ws, batch_size, progbar=bar)
-        if bar:
-            bar.update(bar.target, logs, finalize=True)
-        if return_dict:
-            return logs
-        values = self._compiled_outputs.ordered_values(logs)
-        return values[0] if len(values) == 1 else values
+    # -- where fit stands (for BackupAndRestore) -----------------------------------------
+    def fit_position(self):
+        """Where the running ``fit`` stands within its epoch, for a backup: ``(order,
+        totals)``, the epoch's sample order (`None` unless ``fit`` shuffles arrays) and the
+        running loss and metric totals so far."""
+        return self._fit_batches.order, self._compiled_outputs.state()
 
-    def predict(self, x, batch_size=None, verbose="auto"):
-        """Outputs for ``x``, computed in batches of ``batch_size`` (default 32), in the
-        form of the model's outputs. Samples with NaN or infinite inputs get NaN (or
-        infinite) outputs."""
-        xs = self._inputs(x, finite=False)
-        n = len(xs[0])
-        batch_size = _batch_size(batch_size, n)
-        verbose = _resolve_verbose(verbose)
-        steps = -(-n // batch_size)
-        bar = Progbar(steps, verbose) if verbose else None
-        results = [np.empty((n,) + tuple(t.shape[1:]), dtype=self.dtype) for t in self.outputs]
-        with self._reusing_buffers():
-            for step, start in enumerate(range(0, n, batch_size)):
-                batch = slice(start, start + batch_size)
-                outputs = self._plan.forward(self._forward_calls, [a[batch] for a in xs], False)
-                for result, output in zip(results, outputs):
-                    result[batch] = output
-                if bar:
-                    bar.update(step + 1)
-        if bar:
-            bar.update(steps, finalize=True)
-        return self._output_structure.pack(results)
-
+    def resume_fit(self, epoch, step=0, order=None, totals=None):
+        """Make the next ``fit`` start at batch ``step`` of ``epoch``, in ``order``, with the
+        running ``totals`` of that epoch's earlier batches (``fit_position`` of the run
+        that stopped). A data source, rather than arrays, is read from the start of the
+        epoch and its first ``step`` batches are skipped."""
+        self._resume_at = (epoch, step, order, totals)
 
 def _resolved(spec, get):
     """``spec`` with each loss name or object resolved (a list or dict kept as such)."""
@@ -355,25 +307,19 @@ def _resolved(spec, get):
     return get(spec)
 
 
-def _batch_size(batch_size, n):
-    if batch_size is None:
-        return min(32, max(n, 1))
-    if int(batch_size) != batch_size or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    return int(min(batch_size, max(n, 1)))
-
-
 def _overrides(callbacks, hook):
     """Whether any of ``callbacks`` does something in ``hook``."""
     return any(getattr(getattr(cb, hook), "__func__", None) is not getattr(Callback, hook)
                for cb in callbacks)
 
 
-def _resolve_verbose(verbose):
-    """Keras' ``verbose="auto"`` is 1 (bar); when output is not a terminal or notebook a
-    bar would flood logs, so numpynn then prints one line per epoch instead."""
-    if verbose == "auto":
-        return 1 if is_interactive() else 2
-    if verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}.")
-    return verbose
+def _validation_parts(validation_data):
+    """``(x, y, sample_weight)`` of ``fit``'s ``validation_data``: a tuple of arrays
+    ``(x_val, y_val[, val_sample_weight])``, or a data source (its batches hold them)."""
+    if not batches.is_arrays(validation_data):
+        return validation_data, None, None
+    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+        raise ValueError("validation_data must be a tuple (x_val, y_val) or "
+                         "(x_val, y_val, val_sample_weight), or a data set, generator or "
+                         "PyDataset.")
+    return validation_data[0], validation_data[1], (list(validation_data[2:]) or [None])[0]

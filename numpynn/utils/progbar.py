@@ -38,7 +38,7 @@ class Progbar:
     """Progress for ``target`` steps.
 
     Args:
-        target: total number of steps.
+        target: total number of steps, or `None` when unknown (a generator's).
         verbose: 1 = bar (one final line when not interactive), 2 = one line at the end.
         width: bar width in characters. Defaults to `20`.
     """
@@ -50,9 +50,11 @@ class Progbar:
         self.interval = interval
         self.start = time.perf_counter()
         self.last_draw = 0.0
+        self.seen = 0  # the last step reported
 
     def update(self, step, logs=None, finalize=False):
         """Report that ``step`` of ``target`` steps are done."""
+        self.seen = step
         if self.verbose == 0:
             return
         now = time.perf_counter()
@@ -61,7 +63,10 @@ class Progbar:
         self.last_draw = now
         elapsed = now - self.start
         logs = logs or {}
-        if self.verbose == 2:
+        if self.target is None:  # no bar and no time left to show
+            line = (f"{step}/Unknown - {format_time(elapsed)} "
+                    f"{format_per_step(elapsed / max(step, 1))}{format_logs(logs)}")
+        elif self.verbose == 2:
             line = (f"{step}/{self.target} - {format_time(elapsed)} - "
                     f"{format_per_step(elapsed / max(step, 1))}{format_logs(logs)}")
         else:
@@ -81,3 +86,13 @@ class Progbar:
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+
+def resolve_verbose(verbose):
+    """Keras' ``verbose="auto"`` is 1 (bar); when output is not a terminal or notebook a
+    bar would flood logs, so numpynn then prints one line per epoch instead."""
+    if verbose == "auto":
+        return 1 if is_interactive() else 2
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1, 2 or 'auto', got {verbose!r}.")
+    return verbose
