@@ -12,6 +12,7 @@ how ``numpynn predict`` reads pictures for the model it makes.
 import argparse
 import os
 import re
+import warnings
 
 import numpy as np
 
@@ -20,7 +21,8 @@ from numpynn.cli_callbacks import callbacks_of
 from numpynn.cli_files import CommandError, load_model_file
 from numpynn.cli_options import UsageError, make_optimizer
 from numpynn.data.image_files import COLOR_MODES, pillow, read_image
-from numpynn.data.image_folders import ALLOWLIST_FORMATS, image_dataset_from_directory
+from numpynn.data.image_folders import (ALLOWLIST_FORMATS, image_dataset_from_directory,
+                                        index_directory)
 from numpynn.datasets import DatasetError
 from numpynn.layers.preprocessing import resize_ops
 from numpynn.models import course
@@ -183,21 +185,29 @@ def _folder_model(args, size, color_mode, class_names):
     return model
 
 
+def _check_counts(folder, split):
+    """Two classes or more, and pictures on both sides of the split."""
+    with warnings.catch_warnings():  # image_dataset_from_directory warns about them next
+        warnings.simplefilter("ignore")
+        paths, _, class_names = index_directory(folder, "inferred", shuffle=False,
+                                                verbose=False)
+    if len(class_names) < 2:
+        raise CommandError(f"{folder} has {len(class_names)} class subfolder(s) "
+                           f"({', '.join(class_names)}); a classifier needs two or more.")
+    held_out = int(split * len(paths))
+    if not 0 < held_out < len(paths):
+        raise CommandError(f"--validation-split {split} of the {len(paths)} pictures in {folder} "
+                           f"holds out {held_out}; give more pictures or another "
+                           "--validation-split.")
+
+
 def _datasets(args, size, color_mode, batch_size):
-    """The training and held-out datasets (a DatasetError naming a bad file is re-raised as
-    a CommandError by the caller)."""
+    """The training and held-out datasets of the folder."""
     split = args.validation_split or FOLDER_VALIDATION_SPLIT
-    train, held_out = image_dataset_from_directory(
+    _check_counts(args.data_dir, split)
+    return image_dataset_from_directory(
         args.data_dir, color_mode=color_mode, image_size=size, batch_size=batch_size,
         seed=args.seed, validation_split=split, subset="both")
-    if len(train.class_names) < 2:
-        raise CommandError(f"{args.data_dir} has {len(train.class_names)} class subfolder(s) "
-                           f"({', '.join(train.class_names)}); a classifier needs two or more.")
-    if not held_out.file_paths:
-        raise CommandError(f"--validation-split {split} of the {len(train.file_paths)} pictures "
-                           f"in {args.data_dir} holds out none; give more pictures or a larger "
-                           "--validation-split.")
-    return train, held_out
 
 
 def command_train_folder(args):

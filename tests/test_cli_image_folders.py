@@ -102,6 +102,100 @@ def test_an_unreadable_first_picture_is_named(capsys, tmp_path):
     assert code == 1 and "0.png: cannot read this picture" in err and "Traceback" not in err
 
 
+# -- train on a folder -------------------------------------------------------------------------
+def test_train_on_a_folder_reports_the_held_out_split_and_saves_what_predict_needs(capsys,
+                                                                                  tmp_path):
+    folder = two_class_folder(tmp_path / "pics")
+    model_file = str(tmp_path / "m.npnn")
+    code, out, err = run(capsys, "train", "--data-dir", str(folder), "--epochs", "3",
+                         "--verbose", "0", "--learning-rate", "0.01", "--output", model_file)
+    assert code == 0, err
+    assert "Found 20 files belonging to 2 classes." in out
+    assert "Using 16 files for training." in out and "Using 4 files for validation." in out
+    assert 'Model: "pics_cnn"' in out and "Pictures: 12x16 rgb, classes: dark, light" in out
+    match = re.search(r"^Validation accuracy: ([0-9.]+) \((\d+)/4 held-out pictures\)", out, re.M)
+    assert match and float(match.group(1)) == int(match.group(2)) / 4
+    model = load_model(model_file)
+    assert model.class_names == ["dark", "light"] and model.input_shape == (None, 12, 16, 3)
+    assert type(model.layers[0]).__name__ == "Rescaling"  # no augmentation asked
+    code, out, _ = run(capsys, "predict", model_file, str(folder / "dark" / "0.png"),
+                       str(folder / "light" / "0.png"))
+    assert code == 0 and re.search(r"0.png: (dark|light) \(\d+\.\d%\)", out)
+
+
+def test_augment_size_colour_and_resume(capsys, tmp_path):
+    folder = two_class_folder(tmp_path / "pics", n=5)
+    model_file = str(tmp_path / "m.npnn")
+    code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST, "--augment",
+                         "--image-size", "8x10", "--color-mode", "grayscale",
+                         "--validation-split", "0.3", "--output", model_file)
+    assert code == 0, err and "Using 3 files for validation." in out
+    model = load_model(model_file)
+    assert model.input_shape == (None, 8, 10, 1)
+    assert [type(layer).__name__ for layer in model.layers[:5]] == [
+        "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "Rescaling"]
+    code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST,
+                         "--validation-split", "0.3", "--resume", model_file)
+    assert code == 0, err
+    assert load_model(model_file).epochs_trained == 2
+    code, _, err = run(capsys, "train", "--data-dir", str(folder), *FAST, "--augment",
+                       "--resume", model_file)
+    assert code == 2 and "cannot change a model given with --resume" in err
+    (folder / "dark").rename(folder / "black")
+    code, _, err = run(capsys, "train", "--data-dir", str(folder), *FAST, "--resume", model_file)
+    assert code == 1 and "trained on classes ['dark', 'light']" in err
+
+
+def test_a_folder_needs_two_classes_and_a_held_out_part(capsys, tmp_path):
+    one = two_class_folder(tmp_path / "one", n=5)
+    for path in (one / "light").iterdir():
+        path.unlink()
+    (one / "light").rmdir()
+    code, _, err = run(capsys, "train", "--data-dir", str(one), *FAST)
+    assert code == 1 and "a classifier needs two or more" in err
+    few = two_class_folder(tmp_path / "few", n=1)
+    code, _, err = run(capsys, "train", "--data-dir", str(few), *FAST)
+    assert code == 1 and "holds out 0" in err
+
+
+# -- bad pictures -------------------------------------------------------------------------------
+@pytest.mark.parametrize("content", [b"", b"\x89PNG\r\n\x1a\n truncated", b"plain text"])
+def test_a_bad_picture_in_the_folder_is_named_and_training_stops(capsys, tmp_path, content):
+    folder = two_class_folder(tmp_path / "pics", n=6)
+    (folder / "light" / "3.png").write_bytes(content)
+    code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST)
+    assert code == 1 and "3.png: cannot read this image" in err
+    assert "Traceback" not in err and "Validation accuracy" not in out
+
+
+def test_a_truncated_png_is_named(capsys, tmp_path):
+    folder = two_class_folder(tmp_path / "pics", n=6)
+    data = (folder / "dark" / "4.png").read_bytes()
+    (folder / "dark" / "4.png").write_bytes(data[:len(data) // 2])
+    code, _, err = run(capsys, "train", "--data-dir", str(folder), *FAST)
+    assert code == 1 and "4.png: cannot read this image" in err and "Traceback" not in err
+
+
+def test_other_files_and_empty_class_folders_are_skipped_with_a_warning(capsys, tmp_path):
+    folder = two_class_folder(tmp_path / "pics", n=5)
+    (folder / "dark" / "notes.txt").write_text("not a picture")
+    (folder / "empty").mkdir()
+    with pytest.warns(UserWarning) as warnings:
+        code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST)
+    assert code == 0, err
+    messages = " ".join(str(w.message) for w in warnings)
+    assert "Skipped 1 file(s)" in messages and "dark/notes.txt" in messages
+    assert "Class folder(s) empty" in messages
+    assert "classes: dark, empty, light" in out  # the empty class keeps its label
+
+
+def test_mixed_sizes_and_colour_modes_train_together(capsys, tmp_path):
+    folder = make_image_folder(tmp_path / "mixed", classes=("a", "b"))
+    code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST)
+    assert code == 0, err
+    assert "Pictures: 20x30 rgb" in out  # the first picture (a/img0.png) gives the defaults
+
+
 # -- predict ------------------------------------------------------------------------------------
 def test_predict_reads_pictures_in_the_models_size_and_colour_mode(capsys, tmp_path):
     model_file = saved_image_model(tmp_path / "m.npnn")
