@@ -128,5 +128,6 @@ class SourceBatches:
         try:
             return self._prepare(*batch)
         except ValueError as error:
-            raise ValueError(f"batch {step} of the {self._epochs.adapter.source}: "
+            adapter = self._epochs.adapter
+            raise ValueError(f"{adapter.batch_name(step)} of the {adapter.source}: "
                              f"{error}") from None
