@@ -75,7 +75,8 @@ def folder_kind(folder):
     if any(name.startswith(IDX_PREFIXES) for name in entries):
         return "idx"
     for name in entries:
-        if os.path.isdir(os.path.join(folder, name)) and _holds_pictures(os.path.join(folder, name)):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and _holds_pictures(path):
             return "images"
     return None
 
@@ -167,16 +168,15 @@ def image_settings_of(model):
     return shape[:2], modes[shape[-1]]
 
 
-def _folder_model(args, size, color_mode, class_names):
-    if args.resume:
-        model = load_model_file(args.resume)
-        stored = getattr(model, "class_names", None)
-        if stored != class_names:
-            raise CommandError(f"the model in {args.resume} was trained on classes {stored}; "
-                               f"{args.data_dir} holds {class_names}.")
-        if args.learning_rate is not None:
-            model.optimizer.learning_rate = float(args.learning_rate)
-        return model
+def _resumed_model(args):
+    """The ``--resume`` model, with the ``--learning-rate`` given."""
+    model = load_model_file(args.resume)
+    if args.learning_rate is not None:
+        model.optimizer.learning_rate = float(args.learning_rate)
+    return model
+
+
+def _new_model(args, size, color_mode, class_names):
     model = course.image_cnn(_model_name(args.data_dir), size + (COLOR_MODES[color_mode],),
                              len(class_names), augment=args.augment, seed=args.seed)
     model.class_names = list(class_names)
@@ -214,15 +214,20 @@ def command_train_folder(args):
     """Train (or, with ``--resume``, continue) the image CNN on ``args.data_dir``; print the
     held-out accuracy; save to ``--output``."""
     utils.set_random_seed(args.seed)
-    if args.resume:
-        size, color_mode = image_settings_of(load_model_file(args.resume))
+    model = _resumed_model(args) if args.resume else None
+    if model is not None:
+        size, color_mode = image_settings_of(model)
     else:
         defaults = default_image_settings(args.data_dir)
         size = args.image_size or defaults[0]
         color_mode = args.color_mode or defaults[1]
-    batch_size = args.batch_size or FOLDER_BATCH_SIZE
-    train, held_out = _datasets(args, size, color_mode, batch_size)
-    model = _folder_model(args, size, color_mode, train.class_names)
+    train, held_out = _datasets(args, size, color_mode, args.batch_size or FOLDER_BATCH_SIZE)
+    if model is None:
+        model = _new_model(args, size, color_mode, train.class_names)
+    elif getattr(model, "class_names", None) != train.class_names:
+        raise CommandError(f"the model in {args.resume} was trained on classes "
+                           f"{getattr(model, 'class_names', None)}; {args.data_dir} holds "
+                           f"{train.class_names}.")
     model.summary()
     print(f"Pictures: {size[0]}x{size[1]} {color_mode}, classes: {', '.join(train.class_names)}")
     done = model.epochs_trained if args.resume else 0

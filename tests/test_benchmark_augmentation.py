@@ -1,7 +1,6 @@
 """The augmentation benchmarks run (on tiny inputs, so the scripts can't rot); their timings
 and accuracies are not checked here: the scripts are for measuring."""
 import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
