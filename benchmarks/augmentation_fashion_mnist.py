@@ -2,7 +2,7 @@
 Fashion-MNIST images with and without ``numpynn train --augment``'s stack, a few seeds each,
 scored on the full 10,000-image test set; prints the Markdown tables of docs/augmentation.md.
 
-    PYTHONPATH=. python benchmarks/augmentation_fashion_mnist.py             # 3 seeds, ~15 min
+    PYTHONPATH=. python benchmarks/augmentation_fashion_mnist.py             # 3 seeds, 6 runs
     PYTHONPATH=. python benchmarks/augmentation_fashion_mnist.py --seeds 0 --max-epochs 3
 
 Setup (the same for both arms):
