@@ -2,6 +2,8 @@
 
     numpynn train                                   # digits, offline, prints test accuracy
     numpynn train --dataset fashion-mnist --data-dir data/fashion-mnist --output fm.npnn
+    numpynn train --data-dir photos --augment --output photos.npnn   # one subfolder per class
+    numpynn predict photos.npnn cat.jpg
     numpynn evaluate fm.npnn
     numpynn predict fm.npnn shoe.png
     numpynn summary fm.npnn
@@ -23,12 +25,16 @@ import numpy as np
 
 from numpynn import activations, datasets, optimizers, utils
 from numpynn.cli_callbacks import add_callback_options, callbacks_of
+from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, named_dataset, targets
 from numpynn.cli_distribute import processes
-from numpynn.cli_data import DATASETS, DEFAULT_DATASET, n_classes_of, targets
 from numpynn.cli_files import CommandError, load_model_file, save_model_file
+from numpynn.cli_images import (FOLDER_BATCH_SIZE, FOLDER_EPOCHS, FOLDER_HELP,
+                                add_image_options, check_folder_options, command_train_folder,
+                                folder_kind, no_folder_kind_error)
 from numpynn.cli_interop import add_interop_commands
-from numpynn.cli_options import (checked_name, dataset_name, fraction, layer_widths, positive,
-                                 verbosity)
+from numpynn.cli_options import (UsageError, checked_name, dataset_name, fraction, layer_widths,
+                                 make_optimizer, positive, verbosity)
+from numpynn.cli_predict import add_predict_command
 from numpynn.models import course
 from numpynn.models.course import REGRESSION, output_head
 
@@ -36,21 +42,6 @@ from numpynn.models.course import REGRESSION, output_head
 MODELS = ("mlp", "cnn")
 #: `--epochs` and `--batch-size` of `--model cnn` (the CNN's own defaults, any data set)
 CNN_EPOCHS, CNN_BATCH_SIZE = 15, 128
-
-
-class UsageError(Exception):
-    """Options that do not go together (exit code 2, as argparse's own errors)."""
-
-
-def make_optimizer(name, learning_rate, defaults):
-    """The optimizer `name` with `learning_rate`, else the default for it in `defaults` (a
-    data set's learning rates by optimizer name), else the optimizer's own default."""
-    optimizer = optimizers.get(name)
-    if learning_rate is None:
-        learning_rate = defaults.get(optimizer.name)
-    if learning_rate is not None:
-        optimizer.learning_rate = float(learning_rate)
-    return optimizer
 
 
 def report(model, x, y, task):
@@ -62,12 +53,6 @@ def report(model, x, y, task):
         correct = int(round(logs["accuracy"] * len(x)))
         print(f"Test accuracy: {logs['accuracy']:.4f} ({correct}/{len(x)}) - test loss: "
               f"{logs['loss']:.4f}")
-
-
-def named_dataset(model):
-    """The data set a model built by `numpynn train` was trained on (its name), else None."""
-    name = model.name.replace("_", "-")
-    return name if name in DATASETS else None
 
 
 def dataset_of(model, requested):
@@ -131,11 +116,29 @@ def check_model_options(args, data_set):
 
 
 def command_train(args):
+    """Train on a data set, or on the image folder that ``--data-dir`` names; save the model
+    to ``--output`` (or back to ``--resume``). Under `mpiexec -n N` the processes train
+    data-parallel and rank 0 alone prints and saves."""
+    kind = folder_kind(args.data_dir) if args.data_dir else None
+    check_folder_options(args, kind)
+    if kind != "images" and args.data_dir and args.dataset is None:
+        if kind == "idx":
+            raise UsageError(f"--data-dir {args.data_dir} holds IDX files: say which data set "
+                             "they are with --dataset mnist or --dataset fashion-mnist.")
+        raise no_folder_kind_error(args.data_dir)
     with processes() as strategy:  # under mpiexec -n N: data-parallel (else None)
-        return train(args, strategy)
+        train = command_train_folder if kind == "images" else train_on_dataset
+        model = train(args, strategy)
+        output = args.output or args.resume
+        if output and (strategy is None or strategy.is_chief):
+            save_model_file(model, output)
+    return 0
 
 
-def train(args, strategy):
+def train_on_dataset(args, strategy=None):
+    """Train on the data set ``--dataset`` names (data-parallel with a ``strategy``); print
+    the test score; return the model."""
+    args.dataset = args.dataset or DEFAULT_DATASET
     data_set = DATASETS[args.dataset]
     check_data_dir(args.data_dir, args.dataset)
     check_model_options(args, data_set)
@@ -163,13 +166,10 @@ def train(args, strategy):
     batch_size = args.batch_size or (CNN_BATCH_SIZE if cnn else 32)
     model.fit(x_train, targets(y_train, data_set.task, n_classes),
               initial_epoch=done, epochs=done + epochs,
-              batch_size=batch_size, validation_split=args.validation_split,
+              batch_size=batch_size, validation_split=args.validation_split or 0.0,
               verbose=args.verbose, callbacks=callbacks_of(args))
     report(model, x_test, targets(y_test, data_set.task, n_classes), data_set.task)
-    output = args.output or args.resume
-    if output and (strategy is None or strategy.is_chief):
-        save_model_file(model, output)
-    return 0
+    return model
 
 
 def command_evaluate(args):
@@ -185,42 +185,6 @@ def command_evaluate(args):
     print(f"Evaluating {args.model} on the {name} test set ({len(x_test)} samples)")
     report(model, x_test, targets(y_test, data_set.task, model.output_shape[-1]), data_set.task)
     return 0
-
-
-def command_predict(args):
-    from numpynn.utils import images as image_files
-
-    model = load_model_file(args.model)
-    shape = tuple(model.input_shape[1:])
-    if len(shape) != 2:
-        raise CommandError(f"model {model.name!r} takes inputs of shape {shape}, not images; "
-                           "predict works with models trained on image data sets.")
-    name = args.dataset or named_dataset(model)
-    class_names = DATASETS[name].class_names if name else None
-    try:
-        images = np.stack([image_files.load_image(path, shape, args.invert)
-                           for path in args.images])
-    except ValueError as error:
-        raise CommandError(str(error)) from None
-    probabilities = model.predict(images, verbose=0)
-    for path, p in zip(args.images, probabilities):
-        print(f"{path}: {describe(p, class_names)}")
-    return 0
-
-
-def describe(output, class_names=None):
-    """One prediction in words: `"Sneaker (97.1%)"`, `"benign (88.0%)"` or a value."""
-    output = np.asarray(output, dtype=np.float64).ravel()
-    if output.size == 1 and class_names and len(class_names) == 2:  # sigmoid: P(class 1)
-        k = int(output[0] >= 0.5)
-        probability = output[0] if k else 1.0 - output[0]
-    elif output.size > 1:
-        k = int(np.argmax(output))
-        probability = output[k]
-    else:
-        return f"{output[0]:.4g}"
-    name = class_names[k] if class_names and k < len(class_names) else f"class {k}"
-    return f"{name} ({probability:.1%})"
 
 
 def command_summary(args):
@@ -247,13 +211,13 @@ def build_parser():
         "train", help="train a model on a data set and print its test score",
         description="Train a Dense network (or, with --model cnn, a convolutional one) on a "
                     "data set and print its test accuracy (classification) or test MSE "
-                    "(regression). Without options: digits.")
-    train.add_argument("--dataset", type=dataset_name, default=DEFAULT_DATASET,
-                       help=f"one of: {', '.join(DATASETS)} (default: %(default)s)")
-    train.add_argument("--data-dir", metavar="DIR",
-                       help="folder holding the four IDX files of mnist or fashion-mnist "
-                            "(default: the environment variable, then the cache; see "
-                            "docs/datasets.md)")
+                    "(regression). Without options: digits. With --data-dir naming a folder "
+                    "of pictures, one subfolder per class, train the image CNN on them and "
+                    "print its accuracy on a held-out part (see docs/augmentation.md).")
+    train.add_argument("--dataset", type=dataset_name,
+                       help=f"one of: {', '.join(DATASETS)} (default: {DEFAULT_DATASET}, "
+                            "or the image folder of --data-dir)")
+    train.add_argument("--data-dir", metavar="DIR", help=FOLDER_HELP)
     train.add_argument("--model", choices=MODELS, default=None,
                        help="mlp: Dense layers (default); cnn: two Conv2D+MaxPooling2D blocks "
                             "and a Dense head, for image data sets (see docs/cnn.md)")
@@ -273,13 +237,15 @@ def build_parser():
     train.add_argument("--epochs", type=positive(int),
                        help="passes over the training data (default per data set: " +
                             ", ".join(f"{k} {v.epochs}" for k, v in DATASETS.items()) +
-                            f"; {CNN_EPOCHS} for --model cnn)")
+                            f"; {CNN_EPOCHS} for --model cnn; {FOLDER_EPOCHS} for an image "
+                            "folder)")
     train.add_argument("--batch-size", type=positive(int), default=None,
                        help=f"samples per gradient step (default: 32; {CNN_BATCH_SIZE} for "
-                            "--model cnn)")
-    train.add_argument("--validation-split", type=fraction, default=0.0, metavar="FRACTION",
+                            f"--model cnn; {FOLDER_BATCH_SIZE} for an image folder)")
+    train.add_argument("--validation-split", type=fraction, metavar="FRACTION",
                        help="last fraction of the training data held out to report val_loss "
-                            "(default: %(default)s)")
+                            "(default: 0; for an image folder 0.2 of the pictures, drawn by "
+                            "--seed)")
     train.add_argument("--seed", type=int, default=0,
                        help="seed of weight initialisation and shuffling (default: %(default)s)")
     train.add_argument("--output", metavar="MODEL_FILE",
@@ -288,6 +254,7 @@ def build_parser():
     train.add_argument("--resume", metavar="MODEL_FILE",
                        help="continue training this saved model for --epochs more epochs")
     add_callback_options(train)
+    add_image_options(train)
     _add_verbose(train)
     train.set_defaults(run=command_train)
 
@@ -300,21 +267,7 @@ def build_parser():
     evaluate.add_argument("--data-dir", metavar="DIR", help="as for train")
     evaluate.set_defaults(run=command_evaluate)
 
-    predict = commands.add_parser(
-        "predict", help="classify image files with a saved model",
-        description="Classify PNG/JPEG images: each is converted to grayscale, resized to "
-                    "the model's input (e.g. 28x28) and scaled to [0, 1] as in training. "
-                    "MNIST and Fashion-MNIST show light objects on a black background, so "
-                    "images with a light background are inverted (see --invert). "
-                    "Needs Pillow: pip install numpynn[images].")
-    predict.add_argument("model", metavar="MODEL_FILE")
-    predict.add_argument("images", metavar="IMAGE", nargs="+")
-    predict.add_argument("--invert", action=argparse.BooleanOptionalAction, default=None,
-                         help="invert the images (dark object on light background -> light on "
-                              "dark); default: invert those whose border is mostly light")
-    predict.add_argument("--dataset", type=dataset_name,
-                         help="whose class names to print (default: the model's data set)")
-    predict.set_defaults(run=command_predict)
+    add_predict_command(commands)
 
     summary = commands.add_parser("summary", help="print a saved model's layers",
                                   description="Print the layer table of a saved model.")

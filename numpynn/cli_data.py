@@ -76,3 +76,9 @@ def n_classes_of(data_set, y_train):
     if data_set.task != MULTICLASS:
         return 1
     return len(data_set.class_names or ()) or int(y_train.max()) + 1
+
+
+def named_dataset(model):
+    """The data set a model built by `numpynn train` was trained on (its name), else None."""
+    name = model.name.replace("_", "-")
+    return name if name in DATASETS else None

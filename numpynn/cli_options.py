@@ -3,8 +3,24 @@
 import argparse
 import difflib
 
+from numpynn import optimizers
 from numpynn.cli_data import DATASETS
 from numpynn.registry import UnknownObjectError
+
+
+class UsageError(Exception):
+    """Options that do not go together (exit code 2, as argparse's own errors)."""
+
+
+def make_optimizer(name, learning_rate, defaults):
+    """The optimizer `name` with `learning_rate`, else the default for it in `defaults` (a
+    data set's learning rates by optimizer name), else the optimizer's own default."""
+    optimizer = optimizers.get(name)
+    if learning_rate is None:
+        learning_rate = defaults.get(optimizer.name)
+    if learning_rate is not None:
+        optimizer.learning_rate = float(learning_rate)
+    return optimizer
 
 
 def dataset_name(text):

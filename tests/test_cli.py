@@ -7,7 +7,7 @@ import types
 import numpy as np
 import pytest
 
-from numpynn import cli
+from numpynn import cli, cli_predict
 from numpynn.models import Sequential
 from tests.cli_helpers import FAST, accuracy, fake_mnist_folder, run
 
@@ -203,4 +203,4 @@ def test_the_real_plot_command_is_wired_in(capsys):
     ([151.25], None, "151.2"),
 ])
 def test_describe(output, names, text):
-    assert cli.describe(np.array(output), names) == text
+    assert cli_predict.describe(np.array(output), names) == text

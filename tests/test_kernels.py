@@ -9,6 +9,7 @@ import pytest
 import numpynn as keras
 from numpynn import kernels, layers
 from numpynn.layers import conv_utils, pooling_windows
+from numpynn.layers.preprocessing import affine_sampler
 
 pytest.importorskip("numba", reason="the compiled kernels need Numba: pip install numpynn[fast]")
 from numpynn.kernels import compiled  # noqa: E402
@@ -55,6 +56,51 @@ def test_max_pooling_keeps_nan_as_numpy_does():
     x[0, 1, 0, 0] = np.nan
     windows = pooling_windows.Windows((2, 2), (2, 2), (2, 2), "valid")
     assert np.isnan(compiled.max_pool(x, windows, np.empty((1, 1, 1, 1), np.float32))).all()
+
+
+def random_transforms(rng, batch, height, width, projective=False):
+    """Rotations by up to a half turn, zooms 0.5-2 and shifts of up to twice the size."""
+    matrices = affine_sampler.about_center(
+        affine_sampler.rotation(rng.uniform(-np.pi, np.pi, batch))
+        @ affine_sampler.scaling(rng.uniform(0.5, 2, batch), rng.uniform(0.5, 2, batch))
+        @ affine_sampler.shift(rng.uniform(-2, 2, batch) * width,
+                               rng.uniform(-2, 2, batch) * height), height, width)
+    transforms = affine_sampler.to_transforms(matrices)
+    if projective:
+        transforms[:, 6:] = rng.uniform(-0.01, 0.01, (batch, 2))
+    return transforms
+
+
+@pytest.mark.parametrize("fill_mode", affine_sampler.FILL_MODES)
+@pytest.mark.parametrize("interpolation", affine_sampler.INTERPOLATIONS)
+@pytest.mark.parametrize("projective", [False, True])
+def test_warp_taps_and_gather_are_the_references(fill_mode, interpolation, projective):
+    rng = np.random.default_rng(3)
+    shape = (5, 9, 13, 3)
+    transforms = random_transforms(rng, 5, 9, 13, projective)
+    expected = affine_sampler.warp_taps(shape, transforms, interpolation, fill_mode)
+    got = compiled.warp_taps(shape, transforms, interpolation, fill_mode)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])
+    flat = rng.uniform(0, 255, (5 * 9 * 13 + 1, 3)).astype(np.float32)
+    np.testing.assert_array_equal(compiled.warp_gather(flat, *expected),
+                                  affine_sampler.gather(flat, *expected))
+
+
+def test_augmentation_layers_give_the_same_images_with_either_kernels():
+    images = np.random.default_rng(4).uniform(0, 255, (6, 16, 12, 2)).astype(np.float32)
+    outputs = []
+    for name in ("numpy", "numba"):
+        stack = [layers.RandomRotation(0.2, seed=1), layers.RandomZoom(0.3, seed=2,
+                                                                       fill_mode="constant",
+                                                                       fill_value=7.0),
+                 layers.RandomTranslation(0.3, 0.3, seed=3, fill_mode="wrap")]
+        with kernels.use(name):
+            x = images
+            for layer in stack:
+                x = layer(x, training=True)
+        outputs.append(x)
+    np.testing.assert_array_equal(outputs[0], outputs[1])
 
 
 def convnet():

@@ -96,6 +96,17 @@ def test_load_without_compile_gives_uncompiled_model(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
+def test_class_names_are_kept_in_the_metadata(tmp_path):
+    model = make_model()
+    model.class_names = ["cats", "dogs", "birds"]
+    model.save(tmp_path / "m.npnn")
+    with zipfile.ZipFile(tmp_path / "m.npnn") as zf:
+        assert json.loads(zf.read("metadata.json"))["class_names"] == ["cats", "dogs", "birds"]
+    assert keras.models.load_model(tmp_path / "m.npnn").class_names == ["cats", "dogs", "birds"]
+    make_model().save(tmp_path / "plain.npnn")
+    assert not hasattr(keras.models.load_model(tmp_path / "plain.npnn"), "class_names")
+
+
 def test_uncompiled_float64_model_round_trips(tmp_path):
     model = keras.Sequential([keras.Input(shape=(3,)),
                               keras.layers.Dense(4, activation="tanh", dtype="float64"),

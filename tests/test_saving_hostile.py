@@ -107,6 +107,10 @@ def test_bad_json(tmp_path, member, data):
     ("metadata.json", {"format": "other.format", "format_version": 1}, "not a 'numpynn.model'"),
     ("metadata.json", {"format": "numpynn.model", "format_version": 99}, "version 99"),
     ("metadata.json", [], "expected dict"),
+    ("metadata.json", {"format": "numpynn.model", "format_version": 1, "class_names": "cat"},
+     r"\['class_names'\] is 'cat', expected list"),
+    ("metadata.json", {"format": "numpynn.model", "format_version": 1, "class_names": ["a", 2]},
+     r"\['class_names'\]\[1\] is 2, expected str"),
     ("config.json", {"class_name": "Sequential"}, "config.json does not describe"),
     ("config.json", {"class_name": "Sequential", "config": {"layers": [
         {"class_name": "Dense", "config": {"units": 8, "bogus": 1}}]}}, "bogus"),

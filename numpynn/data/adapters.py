@@ -104,6 +104,10 @@ class DataAdapter:
     def on_epoch_end(self):
         pass
 
+    def batch_name(self, step):
+        """How errors name the batch read at ``step`` of a pass."""
+        return f"batch {step}"
+
 
 def _inputs(part):
     """A list of arrays is several inputs (a tuple), as in Keras; another list is one array."""
@@ -181,14 +185,20 @@ class PyDatasetAdapter(DataAdapter):
         if self.num_batches is None:
             indices = itertools.count()
         elif self.shuffle:
-            indices = iter(backend.rng().permutation(self.num_batches).tolist())
+            indices = backend.rng().permutation(self.num_batches).tolist()
         else:
-            indices = iter(range(self.num_batches))
+            indices = list(range(self.num_batches))
         workers, queue_size = self.dataset.workers, self.dataset.max_queue_size
         batches = (map(self.dataset.__getitem__, indices) if workers == 0 else
-                   parallel_map(self.dataset.__getitem__, indices, workers, queue_size))
-        for index, batch in enumerate(batches):
+                   parallel_map(self.dataset.__getitem__, iter(indices), workers, queue_size))
+        # errors name the batch by its index in the PyDataset, whatever the order
+        for index, batch in zip(indices if isinstance(indices, list) else itertools.count(),
+                                batches):
+            self._index = index
             yield self._checker(batch, index)
+
+    def batch_name(self, step):
+        return f"batch {self._index}"
 
     def on_epoch_begin(self):
         self.dataset.on_epoch_begin()

@@ -1,8 +1,9 @@
 """The compiled kernels: the NumPy reference functions as plain loops, compiled by Numba.
 
 Each public function takes the same arguments as its reference (``conv_utils.im2col``,
-``conv_utils.col2im``, ``pooling_windows.max_pool`` and ``max_pool_backward``) and writes
-the same numbers into the same output array. The loops run over channels innermost, where memory
+``conv_utils.col2im``, ``pooling_windows.max_pool`` and ``max_pool_backward``,
+``affine_sampler.warp_taps`` and ``gather``) and writes the same numbers into the same
+output array. The loops run over channels innermost, where memory
 is contiguous in the channels_last layout, so the compiler vectorises them. They release
 Python's GIL, so the layers split a batch over the cores with ``numpynn.parallel`` (on
 OpenBLAS's own threads, which would otherwise spin, waiting for the next matrix product,
@@ -105,5 +106,102 @@ def max_pool_backward(grad_out, x, y, windows, out):
     return out
 
 
+FILL_CODES = {"reflect": 0, "wrap": 1, "constant": 2, "nearest": 3}
+
+
+@_jit
+def _map_index(index, size, fill):
+    """An integer pixel index (possibly outside [0, size)) -> the one read; -1: outside,
+    in "constant" mode (``affine_sampler._index_table``)."""
+    if 0 <= index < size:
+        return index
+    if fill == 0:
+        index = index % (2 * size)
+        return 2 * size - 1 - index if index >= size else index
+    if fill == 1:
+        return index % size
+    if fill == 2:
+        return index if 0 <= index < size else -1
+    return min(max(index, 0), size - 1)
+
+
+@_jit
+def _fold(coordinate, size):
+    """``affine_sampler._reflect`` before its clip: mirrored about the image's edges."""
+    folded = coordinate % (2 * size)
+    return 2 * size - 1 - folded if folded >= size else folded
+
+
+@_jit
+def _warp_taps(transforms, height, width, nearest, fill, projective, indices, weights):
+    batch = transforms.shape[0]
+    outside = batch * height * width
+    one = np.float32(1.0)
+    for b in range(batch):
+        t = transforms[b]
+        for y in range(height):
+            for x in range(width):
+                x_in = t[0] * x + (t[1] * y + t[2])
+                y_in = t[3] * x + (t[4] * y + t[5])
+                if projective:
+                    k = t[6] * x + t[7] * y + 1
+                    x_in, y_in = x_in / k, y_in / k
+                m = (b * height + y) * width + x
+                if nearest:
+                    if fill == 0:  # reflect the point, then round (as TensorFlow)
+                        x_in = min(max(_fold(x_in, width), 0.0), width - 1.0)
+                        y_in = min(max(_fold(y_in, height), 0.0), height - 1.0)
+                    x0 = int(np.trunc(x_in + np.copysign(0.5, x_in)))
+                    y0 = int(np.trunc(y_in + np.copysign(0.5, y_in)))
+                    cx, cy = _map_index(x0, width, fill), _map_index(y0, height, fill)
+                    indices[0, m] = outside if cx < 0 or cy < 0 else (
+                        b * height + cy) * width + cx
+                    weights[0, m] = one
+                    continue
+                x0f, y0f = np.floor(x_in), np.floor(y_in)
+                dx, dy = np.float32(x_in - x0f), np.float32(y_in - y0f)
+                x0, y0 = int(x0f), int(y0f)
+                weights[0, m] = (one - dx) * (one - dy)
+                weights[1, m] = dx * (one - dy)
+                weights[2, m] = (one - dx) * dy
+                weights[3, m] = dx * dy
+                cx0, cx1 = _map_index(x0, width, fill), _map_index(x0 + 1, width, fill)
+                cy0, cy1 = _map_index(y0, height, fill), _map_index(y0 + 1, height, fill)
+                row0, row1 = (b * height + cy0) * width, (b * height + cy1) * width
+                indices[0, m] = outside if cx0 < 0 or cy0 < 0 else row0 + cx0
+                indices[1, m] = outside if cx1 < 0 or cy0 < 0 else row0 + cx1
+                indices[2, m] = outside if cx0 < 0 or cy1 < 0 else row1 + cx0
+                indices[3, m] = outside if cx1 < 0 or cy1 < 0 else row1 + cx1
+
+
+def warp_taps(shape, transforms, interpolation, fill_mode):
+    """``affine_sampler.warp_taps``: the same indices and weights, in one pass."""
+    batch, height, width, _ = shape
+    taps = 1 if interpolation == "nearest" else 4
+    indices = np.empty((taps, batch * height * width), dtype=np.intp)
+    weights = np.empty((taps, batch * height * width), dtype=np.float32)
+    _warp_taps(transforms, height, width, interpolation == "nearest", FILL_CODES[fill_mode],
+               bool(transforms[:, 6:].any()), indices, weights)
+    return indices, weights
+
+
+@_jit
+def _warp_gather(flat, indices, weights, out):
+    taps, pixels = indices.shape
+    for m in range(pixels):
+        for c in range(flat.shape[1]):
+            total = flat[indices[0, m], c] * weights[0, m]
+            for tap in range(1, taps):
+                total = total + flat[indices[tap, m], c] * weights[tap, m]
+            out[m, c] = total
+
+
+def warp_gather(flat, indices, weights):
+    """``affine_sampler.gather``: the taps added in the same order."""
+    out = np.empty((indices.shape[1], flat.shape[1]), dtype=flat.dtype)
+    _warp_gather(flat, indices, weights, out)
+    return out
+
+
 #: the reference functions that have a compiled twin here (their names)
-KERNELS = ("im2col", "col2im", "max_pool", "max_pool_backward")
+KERNELS = ("im2col", "col2im", "max_pool", "max_pool_backward", "warp_taps", "warp_gather")

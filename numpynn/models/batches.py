@@ -135,7 +135,8 @@ class SourceBatches:
         try:
             xs, ys, ws = self._prepare(*batch)
         except ValueError as error:
-            raise ValueError(f"batch {step} of the {self._epochs.adapter.source}: "
+            adapter = self._epochs.adapter
+            raise ValueError(f"{adapter.batch_name(step)} of the {adapter.source}: "
                              f"{error}") from None
         if self.local_rows is None:
             return xs, ys, ws

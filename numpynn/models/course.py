@@ -1,4 +1,5 @@
-"""The models the course builds, as ``numpynn train --model mlp|cnn`` makes them.
+"""The models the course builds, as ``numpynn train --model mlp|cnn`` (and ``numpynn train
+--data-dir IMAGE_FOLDER``) makes them.
 
 The output layer and the loss follow the task::
 
@@ -46,6 +47,17 @@ def mlp(name, input_shape, widths, activation, task, n_classes, output_bias=0.0)
     return model
 
 
+def _convolution_blocks():
+    """The CNN day's feature extractor and head, without the output layer."""
+    return [layers.Conv2D(32, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Conv2D(64, 3, padding="same", activation="relu"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dropout(0.5)]
+
+
 def cnn(name, input_shape, n_classes):
     """The CNN day's network, for (height, width) grey images such as Fashion-MNIST's::
 
@@ -60,15 +72,57 @@ def cnn(name, input_shape, n_classes):
     if len(input_shape) != 2:
         raise ValueError(f"the CNN takes (height, width) grey images, got samples of shape "
                          f"{tuple(input_shape)}; use the MLP for tabular data.")
-    return Sequential([
-        layers.Input(shape=input_shape),
-        layers.Reshape(tuple(input_shape) + (1,)),
-        layers.Conv2D(32, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, padding="same", activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu"),
-        layers.Dropout(0.5),
-        _output_layer(MULTICLASS, n_classes),
-    ], name=name)
+    return Sequential([layers.Input(shape=input_shape),
+                       layers.Reshape(tuple(input_shape) + (1,)),
+                       *_convolution_blocks(),
+                       _output_layer(MULTICLASS, n_classes)], name=name)
+
+
+def augmentation_layers(seed=None):
+    """The augmentation stack of ``numpynn train --augment``, active in training only::
+
+        RandomFlip("horizontal")          mirror half of the images left-right
+        RandomRotation(0.05)              turn by up to 0.05 of a full turn (18 degrees)
+        RandomZoom(0.1)                   zoom in or out by up to 10%
+        RandomTranslation(0.1, 0.1)       shift by up to 10% of the height and width
+
+    Points outside the picture are read by Keras' default ``fill_mode="reflect"``. With
+    ``seed``, layer i draws from its own generator seeded ``seed + i``.
+    """
+    seeds = [None] * 4 if seed is None else [seed + i for i in range(4)]
+    return [layers.RandomFlip("horizontal", seed=seeds[0]),
+            layers.RandomRotation(0.05, seed=seeds[1]),
+            layers.RandomZoom(0.1, seed=seeds[2]),
+            layers.RandomTranslation(0.1, 0.1, seed=seeds[3])]
+
+
+def image_cnn(name, image_shape, n_classes, augment=False, seed=None):
+    """The CNN day's network for image files: raw 0-255 pixels in, as
+    ``image_dataset_from_directory`` reads them::
+
+        Input((h, w, channels))                  channels 1 (grayscale), 3 (rgb), 4 (rgba)
+        [augmentation_layers()]                  with augment=True; identity in inference
+        Rescaling(1 / 255)                       pixels to [0, 1]
+        Conv2D(32, 3, "same", relu) -> MaxPooling2D(2)
+        Conv2D(64, 3, "same", relu) -> MaxPooling2D(2)
+        Flatten -> Dense(128, relu) -> Dropout(0.5) -> Dense(classes, softmax)
+
+    The saved model keeps what ``numpynn predict`` needs to read a new picture: the image
+    size and colour mode are its input shape. 421,642 weights for 28x28x1 and 10 classes;
+    the Dense layer grows with the image: (h/4)(w/4) 64 x 128 weights.
+
+    Args:
+        name: the model's name.
+        image_shape: (height, width, channels).
+        n_classes: classes of the softmax output.
+        augment: put ``augmentation_layers(seed)`` before the rescaling. Defaults to `False`.
+        seed: seed of the augmentation layers' generators. Defaults to `None`.
+    """
+    if len(image_shape) != 3 or image_shape[-1] not in (1, 3, 4):
+        raise ValueError(f"image_cnn takes (height, width, channels) images with 1, 3 or 4 "
+                         f"channels, got samples of shape {tuple(image_shape)}.")
+    return Sequential([layers.Input(shape=tuple(image_shape)),
+                       *(augmentation_layers(seed) if augment else []),
+                       layers.Rescaling(1 / 255),
+                       *_convolution_blocks(),
+                       _output_layer(MULTICLASS, n_classes)], name=name)

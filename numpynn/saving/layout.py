@@ -2,7 +2,8 @@
 ``.keras``, which ``model.save`` keeps for Keras 3 archives).
 
 =================  =============================================================
-``metadata.json``  format name and version, numpynn/NumPy/Python versions, date
+``metadata.json``  format name and version, numpynn/NumPy/Python versions, date; and
+                   ``class_names`` (the labels of the outputs) if the model has them
 ``config.json``    the architecture: ``{"class_name": "Sequential", "config": ...}``
 ``compile.json``   optimizer config, loss config and metric names (``null`` if the
                    model was not compiled)
@@ -30,10 +31,14 @@ OPTIMIZER = "optimizer.npz"
 TRAINING = "training.json"
 
 
-def metadata():
-    """What wrote the file, and when."""
+def metadata(model=None):
+    """What wrote the file, and when; the ``class_names`` attribute of ``model`` (a list of
+    strings, the name of output unit i at i, as ``image_dataset_from_directory`` gives them)
+    when it has one."""
     from numpynn import __version__
-    return {"format": FORMAT, "format_version": VERSION, "numpynn_version": __version__,
+    class_names = getattr(model, "class_names", None)
+    extra = {} if class_names is None else {"class_names": [str(name) for name in class_names]}
+    return {**extra, "format": FORMAT, "format_version": VERSION, "numpynn_version": __version__,
             "numpy_version": np.__version__, "python_version": platform.python_version(),
             "date_saved": datetime.datetime.now(datetime.timezone.utc).isoformat(
                 timespec="seconds")}

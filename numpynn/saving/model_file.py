@@ -59,7 +59,7 @@ def model_members(model):
     """The members of numpynn's model file for ``model``: ``{name: bytes}``."""
     _built(model)
     members = {
-        layout.METADATA: archive.json_bytes(layout.metadata()),
+        layout.METADATA: archive.json_bytes(layout.metadata(model)),
         layout.CONFIG: archive.json_bytes(config.model_to_config(model)),
         layout.COMPILE: archive.json_bytes(config.compile_to_config(model)),
         layout.WEIGHTS: archive.npz_bytes({key: array for key, _, array
@@ -188,7 +188,8 @@ def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):
             Defaults to `None`, meaning the value of ``compile``.
 
     Returns:
-        The model; ``model.epochs_trained`` is the ``initial_epoch`` of the next ``fit``.
+        The model; ``model.epochs_trained`` is the ``initial_epoch`` of the next ``fit``;
+        ``model.class_names`` is set when the saved model had it.
 
     Raises:
         ModelFileError: the file is not a numpynn model file, is damaged or truncated, or
@@ -204,9 +205,11 @@ def load_model(filepath, custom_objects=None, compile=True, restore_rng=None):
         if KERAS_WEIGHTS in source:
             from numpynn.interop.keras_archive import load_keras
             return load_keras(source, what, compile)
-        check_metadata(source.read_json(layout.METADATA), what)
+        meta = check_metadata(source.read_json(layout.METADATA), what)
         state = training_state.check_training_state(source.read_json(layout.TRAINING), what)
         model = _build_model(source, custom_objects, what)
+        if "class_names" in meta:
+            model.class_names = meta["class_names"]
         _read_weights(source, model, what, whole_file=True)
         if compile:
             _compile(model, source, state, custom_objects, what)

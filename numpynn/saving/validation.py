@@ -39,6 +39,10 @@ def check_metadata(meta, what):
     if version > VERSION:
         raise ModelFileError(f"{what} uses format version {version}; this numpynn reads "
                              f"up to version {VERSION}. Upgrade numpynn to load it.")
+    if "class_names" in meta:
+        names = field(meta, "class_names", list, where)
+        for i, name in enumerate(names):
+            require(name, str, f"{where}['class_names'][{i}]")
     return meta
 
 

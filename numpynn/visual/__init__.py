@@ -10,6 +10,8 @@ One concept per module; each computes its numbers with NumPy and draws them with
 - ``gradients``: per-layer gradient size while training, sigmoid vs ReLU (``GradientStats``,
   ``gradient_flow``, ``plot_gradient_flow``).
 - ``model_graph``: a model's graph of layer calls (``plot_model``, ``model_layout``).
+- ``augmentation``: a picture and augmented copies of it (``augmented_copies``,
+  ``plot_augmentation``).
 - ``predictions``: image predictions and the confusion matrix (``confusion_matrix``,
   ``plot_predictions``, ``plot_confusion_matrix``).
 

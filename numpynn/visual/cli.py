@@ -8,6 +8,7 @@
     numpynn plot filters fashion-cnn.npnn --out filters.png
     numpynn plot feature-maps fashion-cnn.npnn shoe.png --out maps.png
     numpynn plot model fashion-cnn.npnn --out model.png
+    numpynn plot augmentation shoe.png --out shoe-augmented.png
 
 ``add_plot_parser(subparsers)`` registers the ``plot`` command in the main ``numpynn`` CLI;
 ``main(argv)`` runs it on its own (``python -m numpynn.visual activations --out a.png``).
@@ -16,8 +17,9 @@ import argparse
 import sys
 
 from numpynn import datasets
-from numpynn.visual import (activations, convolution, gradients, history, model_graph,
-                            optimizer_race, predictions)
+from numpynn.cli_options import positive
+from numpynn.visual import (activations, augmentation, convolution, gradients, history,
+                            model_graph, optimizer_race, predictions)
 
 
 def _history(args):
@@ -132,6 +134,39 @@ def _model(args):
     print(f"wrote {out}")
 
 
+def _augmentation(args):
+    from numpynn import utils
+    from numpynn.cli_files import CommandError
+    from numpynn.cli_images import image_settings_of
+    from numpynn.models import course
+
+    utils.set_random_seed(args.seed)
+    size, color_mode = None, args.color_mode or "rgb"
+    layers, source = course.augmentation_layers(args.seed), "numpynn train --augment"
+    if args.model:
+        if args.color_mode:
+            raise SystemExit("--color-mode and --model do not go together: the model reads "
+                             "pictures in its own colour mode.")
+        model = _saved_model(args.model)
+        layers, source = augmentation.augmentation_layers_of(model), args.model
+        if not layers:
+            raise SystemExit(f"model {args.model!r} has no augmentation layers (RandomFlip, "
+                             "RandomRotation...); train it with --augment.")
+        try:
+            size, color_mode = image_settings_of(model)
+        except CommandError as error:
+            raise SystemExit(str(error)) from None
+    try:
+        image = augmentation.read_picture(args.image, color_mode, size)
+    except (OSError, ValueError) as error:
+        raise SystemExit(str(error)) from None
+    copies = augmentation.augmented_copies(image, layers, count=args.count)
+    names = ", ".join(type(layer).__name__ for layer in layers)
+    print(f"{args.image}: {image.shape[0]}x{image.shape[1]}x{image.shape[2]}, {args.count} "
+          f"copies through {names} ({source})")
+    print(f"wrote {augmentation.plot_augmentation(image, copies, out=args.out)}")
+
+
 def _add_commands(parser):
     commands = parser.add_subparsers(dest="picture", required=True, metavar="PICTURE")
 
@@ -209,6 +244,22 @@ def _add_commands(parser):
     p.add_argument("--expand-nested", action="store_true",
                    help="draw the layers of nested models inside a frame")
     p.set_defaults(func=_model)
+
+    p = commands.add_parser("augmentation", help="a picture and augmented copies of it, as "
+                                                 "training with --augment shows them")
+    p.add_argument("image", metavar="IMAGE", help="a picture file (PNG, JPEG, BMP, GIF)")
+    p.add_argument("--model", metavar="MODEL_FILE", default=None,
+                   help="use this saved model's augmentation layers, image size and colour "
+                        "mode (default: the stack of numpynn train --augment on the picture "
+                        f"as it is, shrunk to fit {augmentation.LARGEST_SIDE} pixels)")
+    p.add_argument("--count", type=positive(int), default=15,
+                   help="augmented copies to draw (default: %(default)s)")
+    p.add_argument("--color-mode", choices=("grayscale", "rgb", "rgba"), default=None,
+                   help="read the picture with 1, 3 or 4 channels (default: rgb, or the "
+                        "model's)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the random augmentations (default: %(default)s)")
+    p.set_defaults(func=_augmentation)
 
     for name, sub in commands.choices.items():
         sub.add_argument("--out", default=f"{name}.png",

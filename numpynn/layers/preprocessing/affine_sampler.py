@@ -21,6 +21,8 @@ output pixel's gradient into the input pixels it read, with the same weights.
 """
 import numpy as np
 
+from numpynn import kernels
+
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
 INTERPOLATIONS = ("bilinear", "nearest")
 
@@ -97,21 +99,84 @@ def _reflect(coordinate, size):
     return np.clip(np.where(folded >= size, 2 * size - 1 - folded, folded), 0, size - 1)
 
 
-def _map_index(index, size, fill_mode):
-    """Integer pixel indices (any, possibly outside [0, size)) -> indices inside, by
-    ``fill_mode``; for "constant", also the mask of those that were inside."""
+def _index_table(low, high, size, fill_mode):
+    """Where the integer pixel indices ``low..high`` (any, possibly outside [0, size)) read,
+    by ``fill_mode``: ``table[i - low]``, with -1 for "outside" in ``"constant"`` mode. One
+    small table per axis, so mapping a whole batch of indices is one lookup."""
+    index = np.arange(low, high + 1)
     if fill_mode == "reflect":
         index = np.mod(index, 2 * size)
-        return np.where(index >= size, 2 * size - 1 - index, index), None
+        return np.where(index >= size, 2 * size - 1 - index, index)
     if fill_mode == "wrap":
-        return np.mod(index, size), None
-    inside = (index >= 0) & (index < size) if fill_mode == "constant" else None
-    return np.clip(index, 0, size - 1), inside
+        return np.mod(index, size)
+    if fill_mode == "constant":
+        return np.where((index >= 0) & (index < size), index, -1)
+    return np.clip(index, 0, size - 1)
+
+
+def _sample_points(transforms, height, width):
+    """The input point (x_in, y_in) each output pixel reads, float64 (batch, height, width):
+    a sum of a row term and a column term for affine transforms."""
+    t = transforms[:, :, None, None]
+    x = np.arange(width, dtype=np.float64)[None, None, :]
+    y = np.arange(height, dtype=np.float64)[None, :, None]
+    x_in = t[:, 0] * x + (t[:, 1] * y + t[:, 2])
+    y_in = t[:, 3] * x + (t[:, 4] * y + t[:, 5])
+    if transforms[:, 6:].any():  # projective: divide by k = c0 x + c1 y + 1
+        k = t[:, 6] * x + t[:, 7] * y + 1
+        x_in, y_in = x_in / k, y_in / k
+    return x_in, y_in
+
+
+def warp_taps(shape, transforms, interpolation, fill_mode):
+    """``(indices, weights)``: where each output pixel of images of ``shape`` (batch, height,
+    width, channels) reads the flat (batch * height * width, channels) input, one row of
+    ``indices`` (int64) and ``weights`` (float32) per tap: 4 for bilinear (the corners
+    (x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)), 1 for nearest. In
+    ``"constant"`` mode a tap outside the image reads index ``batch * height * width``, the
+    fill value's row appended after the images."""
+    batch, height, width, _ = shape
+    x_in, y_in = _sample_points(transforms, height, width)
+    if interpolation == "nearest":
+        if fill_mode == "reflect":  # as TensorFlow: reflect the point, then round
+            x_in, y_in = _reflect(x_in, width), _reflect(y_in, height)
+        x0, y0 = _round(x_in).astype(np.intp), _round(y_in).astype(np.intp)
+        offsets, weights = [(0, 0)], np.ones((1,) + x_in.shape, dtype=np.float32)
+    else:
+        x0f, y0f = np.floor(x_in), np.floor(y_in)
+        dx, dy = (x_in - x0f).astype(np.float32), (y_in - y0f).astype(np.float32)
+        x0, y0 = x0f.astype(np.intp), y0f.astype(np.intp)
+        offsets = [(0, 0), (1, 0), (0, 1), (1, 1)]
+        weights = np.stack([(1 - dx) * (1 - dy), dx * (1 - dy), (1 - dx) * dy, dx * dy])
+    x_low, y_low = int(x0.min()), int(y0.min())
+    x_table = _index_table(x_low, int(x0.max()) + 1, width, fill_mode)
+    y_table = _index_table(y_low, int(y0.max()) + 1, height, fill_mode)
+    x0, y0 = x0 - x_low, y0 - y_low
+    base = (np.arange(batch) * height * width)[:, None, None]
+    indices = np.empty(weights.shape, dtype=np.intp)
+    for tap, (ox, oy) in enumerate(offsets):
+        cx, cy = x_table[x0 + ox], y_table[y0 + oy]
+        indices[tap] = base + cy * width + cx
+        if fill_mode == "constant":
+            indices[tap][(cx < 0) | (cy < 0)] = batch * height * width
+    return indices.reshape(len(offsets), -1), weights.reshape(len(offsets), -1)
+
+
+def gather(flat, indices, weights):
+    """``out[m] = sum over taps t of flat[indices[t, m]] * weights[t, m]``, taps in order:
+    the warped pixels, (pixels, channels), from the flat (rows, channels) input."""
+    out = None
+    for index, weight in zip(indices, weights):
+        term = flat[index] * weight[:, None]
+        out = term if out is None else out + term
+    return out
 
 
 class Warp:
-    """Where each output pixel of a batch reads the input: flat pixel indices and weights,
-    built once per batch of transforms, applied to images and (transposed) to gradients.
+    """Where each output pixel of a batch reads the input: flat pixel indices and weights
+    (``warp_taps``), built once per batch of transforms, applied to images and
+    (transposed) to gradients. On ``NUMPYNN_KERNELS=numba`` the taps and the gather are
+    compiled loops (``numpynn.kernels.compiled``) giving the same numbers.
 
     Args:
         shape: the images' shape, (batch, height, width, channels).
@@ -125,55 +190,32 @@ class Warp:
                  fill_value=0.0):
         check_options(fill_mode, interpolation, "affine transform")
         self.shape = tuple(shape)
-        batch, height, width, _ = self.shape
-        t = np.broadcast_to(np.asarray(transforms, dtype=np.float64).reshape(-1, 8),
-                            (batch, 8))[:, :, None, None]
-        y, x = np.mgrid[0:height, 0:width].astype(np.float64)
-        k = t[:, 6] * x + t[:, 7] * y + 1
-        x_in = (t[:, 0] * x + t[:, 1] * y + t[:, 2]) / k
-        y_in = (t[:, 3] * x + t[:, 4] * y + t[:, 5]) / k
-        if interpolation == "nearest":
-            if fill_mode == "reflect":  # as TensorFlow: reflect the point, then round
-                x_in, y_in = _reflect(x_in, width), _reflect(y_in, height)
-            corners = [(_round(x_in), _round(y_in), np.ones_like(x_in))]
-        else:
-            x0, y0 = np.floor(x_in), np.floor(y_in)
-            dx, dy = x_in - x0, y_in - y0
-            corners = [(x0, y0, (1 - dx) * (1 - dy)), (x0 + 1, y0, dx * (1 - dy)),
-                       (x0, y0 + 1, (1 - dx) * dy), (x0 + 1, y0 + 1, dx * dy)]
-        base = (np.arange(batch) * height * width)[:, None, None]
-        self.indices, self.weights = [], []
-        self.fill_weight = np.zeros_like(x_in) if fill_mode == "constant" else None
-        for cx, cy, weight in corners:
-            cx, inside_x = _map_index(cx.astype(np.intp), width, fill_mode)
-            cy, inside_y = _map_index(cy.astype(np.intp), height, fill_mode)
-            if inside_x is not None:
-                outside = ~(inside_x & inside_y)
-                self.fill_weight += np.where(outside, weight, 0.0)
-                weight = np.where(outside, 0.0, weight)
-            self.indices.append((base + cy * width + cx).reshape(-1))
-            self.weights.append(weight.reshape(-1, 1))
-        self.fill_value = float(fill_value)
+        transforms = np.broadcast_to(np.asarray(transforms, dtype=np.float64).reshape(-1, 8),
+                                     (self.shape[0], 8))
+        taps = kernels.select(warp_taps, "warp_taps")
+        self.indices, self.weights = taps(self.shape, np.ascontiguousarray(transforms),
+                                          interpolation, fill_mode)
+        self.fill_value = float(fill_value) if fill_mode == "constant" else None
 
     def apply(self, images):
         """The warped images, same shape and float type as ``images``."""
         flat = images.reshape(-1, images.shape[-1])
-        out = None
-        for index, weight in zip(self.indices, self.weights):
-            term = flat[index] * weight.astype(flat.dtype)
-            out = term if out is None else out + term
-        if self.fill_weight is not None and self.fill_value != 0:
-            out += (self.fill_weight.reshape(-1, 1) * self.fill_value).astype(flat.dtype)
+        if self.fill_value is not None:  # the fill value's row, read by taps outside
+            flat = np.concatenate([flat, np.full((1, flat.shape[1]), self.fill_value,
+                                                 dtype=flat.dtype)])
+        weights = self.weights if flat.dtype == np.float32 else self.weights.astype(flat.dtype)
+        out = kernels.select(gather, "warp_gather")(flat, self.indices, weights)
         return out.reshape(images.shape)
 
     def backward(self, grad):
         """dL/d(images) from dL/d(warped images)."""
         channels = grad.shape[-1]
         flat = grad.reshape(-1, channels).astype(np.float64)
-        index = np.concatenate(self.indices)
-        weighted = np.concatenate([w * flat for w in self.weights])
+        index = self.indices.reshape(-1)
+        weighted = (self.weights[:, :, None] * flat[None]).reshape(-1, channels)
         size = int(np.prod(self.shape[:3]))
-        columns = [np.bincount(index, weighted[:, c], minlength=size) for c in range(channels)]
+        columns = [np.bincount(index, weighted[:, c], minlength=size + 1)[:size]
+                   for c in range(channels)]
         return np.stack(columns, axis=1).reshape(self.shape).astype(grad.dtype)
 
 
