@@ -209,6 +209,9 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         return resize_ops.Resize(pixels.shape[:2], image_size, interpolation,
                                  crop_to_aspect_ratio).apply(pixels)
 
+    def load_batch(batch_paths):
+        return np.stack([load(str(path)) for path in batch_paths])
+
     def make(part_paths, part_labels, shuffled):
         if not part_paths:
             raise ValueError(f"No images found in {directory} for this subset. Allowed "
@@ -220,11 +223,14 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
             dataset = Dataset.from_tensor_slices((np.array(part_paths), encoded))
         if shuffled:
             dataset = dataset.shuffle(8 * batch_size if batch_size else 1024, seed=seed)
-        dataset = dataset.map(
-            load if label_mode is None else lambda path, label: (load(str(path)), label),
-            num_parallel_calls=AUTOTUNE)
-        if batch_size is not None:
-            dataset = dataset.batch(batch_size)
+        if batch_size is None:
+            dataset = dataset.map(
+                load if label_mode is None else lambda path, label: (load(str(path)), label),
+                num_parallel_calls=AUTOTUNE)
+        else:  # a batch of paths, read by one call on the prefetch thread below
+            dataset = dataset.batch(batch_size).map(
+                load_batch if label_mode is None else
+                lambda batch_paths, batch_labels: (load_batch(batch_paths), batch_labels))
         dataset = dataset.prefetch(AUTOTUNE)
         dataset.class_names, dataset.file_paths = class_names, list(part_paths)
         return dataset
