@@ -140,8 +140,8 @@ def main(argv=None):
     if args.measure:
         return measure(args.measure)
     if args.model_only:  # figures of docs/distributed.md (one rank, one BLAS thread)
-        per_example = {"W1": 1 / 3311, "W6": 1 / 903}
-        buffer_bytes = {"W1": 535_818 * 4, "W6": 34_826 * 4}
+        per_example = {"W1": 1 / 10414, "W6": 1 / 2551}
+        buffer_bytes = {"W1": 567_434 * 4, "W6": 34_826 * 4}
     else:
         results = run_measurements([int(n) for n in args.ranks.split(",")])
         print("workload  ranks  examples/s  speed-up  gradient buffer  Allreduce/step")
