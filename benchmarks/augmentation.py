@@ -3,9 +3,9 @@ RandomZoom(0.1), numpynn against Keras 3's preprocessing layers on TensorFlow, i
 taking turns batch group by batch group so that machine load hits both alike; and the epoch
 time of training from an image folder against the same images as arrays.
 
-    PYTHONPATH=. python benchmarks/augmentation.py                  # ~2 minutes
-    PYTHONPATH=. python benchmarks/augmentation.py --rounds 3 --seconds 0.5 --folder-images 500
-    NUMPYNN_KERNELS=numpy PYTHONPATH=. python benchmarks/augmentation.py   # the NumPy sampler
+    python benchmarks/augmentation.py                  # ~3 minutes
+    python benchmarks/augmentation.py --rounds 3 --seconds 0.5 --folder-images 500
+    NUMPYNN_KERNELS=numpy python benchmarks/augmentation.py   # the NumPy sampler
 
 Cases: 28x28x1 in batches of 128 (Fashion-MNIST) and 128x128x3 in batches of 32 (photos).
 Keras runs twice: called eagerly on each batch (as a model's first layers in ``fit``), and
@@ -14,12 +14,13 @@ for about ``--seconds``; the table gives the median images/s over the rounds and
 speed divided by each Keras one (above 1: numpynn is faster). Without Keras and TensorFlow
 only numpynn's column is printed.
 
-Image folder: ``--folder-images`` PNG files (28x28 grey, 10 classes, smooth random pictures)
-written to a temporary folder, read by ``image_dataset_from_directory`` (batch 32, shuffled,
-decoded on reading threads and prefetched), against the same decoded images as arrays; the
-course's image CNN trains one epoch on each in turn for ``--rounds`` rounds. The table gives
-the median epoch seconds and the folder's time divided by the arrays' (the target is at most
-1.3).
+Image folder: ``--folder-images`` files (10 classes, smooth random pictures) written to a
+temporary folder, in two cases: 28x28 grey PNG (Fashion-MNIST's pictures) and 64x64 RGB
+JPEG (photos at ``numpynn train --data-dir``'s largest default size). They are read by
+``image_dataset_from_directory`` (batch 32, shuffled, decoded on its prefetch thread), and
+compared with the same decoded images as arrays; the course's image CNN trains one epoch on
+each in turn for ``--rounds`` rounds. The table gives the median epoch seconds and the
+folder's time divided by the arrays' (the target is at most 1.3).
 """
 import argparse
 import os
@@ -33,6 +34,9 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 CASES = {"28x28x1": ((28, 28, 1), 128), "128x128x3": ((128, 128, 3), 32)}
+#: image-folder cases: (height, width), colour mode, file format
+FOLDER_CASES = {"28x28 grey PNG": ((28, 28), "grayscale", "png"),
+                "64x64 RGB JPEG": ((64, 64), "rgb", "jpg")}
 
 
 def numpynn_stack():
@@ -109,27 +113,30 @@ def table(results):
     return "\n".join(lines)
 
 
-def write_folder(root, n_images):
-    """``n_images`` 28x28 grey PNGs in 10 class folders below ``root``."""
+def write_folder(root, n_images, size, color_mode, extension):
+    """``n_images`` pictures in 10 class folders below ``root``."""
     from numpynn.utils import save_img
     rng = np.random.default_rng(0)
-    y, x = np.mgrid[0:28, 0:28] / 28
+    y, x = np.mgrid[0:size[0], 0:size[1]] / size[0]
+    channels = 1 if color_mode == "grayscale" else 3
     for i in range(n_images):
         label = i % 10
         folder = os.path.join(root, f"class_{label}")
         os.makedirs(folder, exist_ok=True)
-        pixels = 120 + 100 * np.sin((label + 1) * x + rng.uniform(0, 6) * y)
-        save_img(os.path.join(folder, f"{i:05d}.png"), pixels[..., None], scale=False)
+        pixels = np.stack([120 + 100 * np.sin((label + 1 + c) * x + rng.uniform(0, 6) * y)
+                           for c in range(channels)], axis=-1)
+        save_img(os.path.join(folder, f"{i:05d}.{extension}"), pixels, scale=False)
 
 
-def folder_epochs(n_images, rounds):
+def folder_epochs(n_images, rounds, case):
     """``{"folder": [s per epoch], "arrays": [...]}``: one epoch each per round, in turn."""
     import numpynn
     from numpynn.models import course
+    size, color_mode, extension = FOLDER_CASES[case]
     with tempfile.TemporaryDirectory() as root:
-        write_folder(root, n_images)
+        write_folder(root, n_images, size, color_mode, extension)
         dataset = numpynn.utils.image_dataset_from_directory(
-            root, color_mode="grayscale", image_size=(28, 28), batch_size=32, seed=0,
+            root, color_mode=color_mode, image_size=size, batch_size=32, seed=0,
             verbose=False)
         pairs = list(dataset)
         x, y = np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
@@ -137,7 +144,7 @@ def folder_epochs(n_images, rounds):
         models, seconds = {}, {name: [] for name in sources}
         for name in sources:
             numpynn.utils.set_random_seed(0)
-            models[name] = course.image_cnn(name, (28, 28, 1), 10)
+            models[name] = course.image_cnn(name, x.shape[1:], 10)
             models[name].compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         for _ in range(rounds + 1):  # the first round warms up
             for name, (data, labels) in sources.items():
@@ -148,12 +155,15 @@ def folder_epochs(n_images, rounds):
         return {name: values[1:] for name, values in seconds.items()}
 
 
-def folder_table(seconds, n_images):
-    folder, arrays = (statistics.median(seconds[name]) for name in ("folder", "arrays"))
-    return ("| training data | epoch (s) |\n|---|---|\n"
-            f"| {n_images} PNG files, image_dataset_from_directory | {folder:.2f} |\n"
-            f"| the same images as arrays | {arrays:.2f} |\n"
-            f"| folder / arrays | {folder / arrays:.2f} |")
+def folder_table(results, n_images):
+    """``results``: {case: folder_epochs(...)}."""
+    lines = ["| files (image_dataset_from_directory) | folder epoch (s) | arrays epoch (s) "
+             "| folder / arrays |", "|---|---|---|---|"]
+    for case, seconds in results.items():
+        folder, arrays = (statistics.median(seconds[name]) for name in ("folder", "arrays"))
+        lines.append(f"| {n_images} {case} | {folder:.2f} | {arrays:.2f} | "
+                     f"{folder / arrays:.2f} |")
+    return "\n".join(lines)
 
 
 def main(argv=None):
@@ -163,7 +173,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=1.0,
                         help="time per library per round and case")
     parser.add_argument("--folder-images", type=int, default=2000,
-                        help="PNG files of the image-folder epoch (0: leave that part out)")
+                        help="files of each image-folder case (0: leave that part out)")
     args = parser.parse_args(argv)
     from numpynn import kernels
     kernels = kernels.backend()
@@ -173,7 +183,8 @@ def main(argv=None):
     if args.folder_images:
         print(f"\nImage folder against arrays, {args.rounds} epochs each (after one to warm "
               "up):\n")
-        print(folder_table(folder_epochs(args.folder_images, args.rounds), args.folder_images))
+        print(folder_table({case: folder_epochs(args.folder_images, args.rounds, case)
+                            for case in FOLDER_CASES}, args.folder_images))
 
 
 if __name__ == "__main__":

@@ -37,9 +37,11 @@ def test_ratios_against_each_keras_column():
 
 def test_folder_and_array_epochs_run():
     pytest.importorskip("PIL.Image", reason="image folders need Pillow")
-    seconds = augmentation.folder_epochs(20, rounds=1)
-    assert len(seconds["folder"]) == len(seconds["arrays"]) == 1
-    assert "| folder / arrays |" in augmentation.folder_table(seconds, 20)
+    results = {case: augmentation.folder_epochs(20, 1, case) for case in augmentation.FOLDER_CASES}
+    assert all(len(s["folder"]) == len(s["arrays"]) == 1 for s in results.values())
+    table = augmentation.folder_table(results, 20).splitlines()
+    assert table[0].endswith("| folder / arrays |") and len(table) == 4
+    assert table[3].startswith("| 20 64x64 RGB JPEG |")
 
 
 def test_stratified_subsets_are_disjoint_and_balanced():
@@ -50,11 +52,11 @@ def test_stratified_subsets_are_disjoint_and_balanced():
     np.testing.assert_array_equal(train, evidence.stratified_subsets(y, 10)[0])
 
 
-@pytest.mark.parametrize("augment", [False, True])
-def test_one_evidence_run(augment):
+@pytest.mark.parametrize("stack", list(evidence.STACKS))
+def test_one_evidence_run(stack):
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 255, (30, 28, 28, 1)).astype(np.float32)
     y = np.arange(30) % 10
-    accuracy, best, ran, _ = evidence.run(((x, y), (x, y), (x, y)), augment, seed=0,
+    accuracy, best, ran, _ = evidence.run(((x, y), (x, y), (x, y)), stack, seed=0,
                                           max_epochs=2, patience=1)
     assert 0 <= accuracy <= 1 and 1 <= best <= ran <= 2

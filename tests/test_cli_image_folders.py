@@ -132,8 +132,8 @@ def test_augment_size_colour_and_resume(capsys, tmp_path):
     assert code == 0, err and "Using 3 files for validation." in out
     model = load_model(model_file)
     assert model.input_shape == (None, 8, 10, 1)
-    assert [type(layer).__name__ for layer in model.layers[:5]] == [
-        "RandomFlip", "RandomRotation", "RandomZoom", "RandomTranslation", "Rescaling"]
+    assert [type(layer).__name__ for layer in model.layers[:3]] == [
+        "RandomFlip", "RandomTranslation", "Rescaling"]
     code, out, err = run(capsys, "train", "--data-dir", str(folder), *FAST,
                          "--validation-split", "0.3", "--resume", model_file)
     assert code == 0, err
@@ -242,8 +242,7 @@ def test_plot_augmentation_writes_the_grid(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "plot", "augmentation", str(folder / "a" / "img0.png"),
                          "--count", "5")
     assert code == 0, err
-    assert "20x30x3, 5 copies through RandomFlip, RandomRotation, RandomZoom, " \
-           "RandomTranslation" in out and "wrote augmentation.png" in out
+    assert "20x30x3, 5 copies through RandomFlip, RandomTranslation" in out and "wrote augmentation.png" in out
     assert (tmp_path / "augmentation.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     model_file = saved_image_model(tmp_path / "m.npnn", shape=(10, 10, 1), augment=True)
     code, out, _ = run(capsys, "plot", "augmentation", str(folder / "a" / "img0.png"),

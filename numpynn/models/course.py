@@ -81,19 +81,18 @@ def cnn(name, input_shape, n_classes):
 def augmentation_layers(seed=None):
     """The augmentation stack of ``numpynn train --augment``, active in training only::
 
-        RandomFlip("horizontal")          mirror half of the images left-right
-        RandomRotation(0.05)              turn by up to 0.05 of a full turn (18 degrees)
-        RandomZoom(0.1)                   zoom in or out by up to 10%
-        RandomTranslation(0.1, 0.1)       shift by up to 10% of the height and width
+        RandomFlip("horizontal")                           mirror half of the images
+        RandomTranslation(0.1, 0.1, fill_mode="constant")  shift by up to 10% of the
+                                                           height and width; black enters
 
-    Points outside the picture are read by Keras' default ``fill_mode="reflect"``. With
-    ``seed``, layer i draws from its own generator seeded ``seed + i``.
+    Chosen by measurement (docs/augmentation.md): on 1,000 Fashion-MNIST images it raised
+    test accuracy, where adding RandomRotation and RandomZoom (each a bilinear resampling
+    that softens a small picture) lowered it below no augmentation at all. With ``seed``,
+    layer i draws from its own generator seeded ``seed + i``.
     """
-    seeds = [None] * 4 if seed is None else [seed + i for i in range(4)]
+    seeds = [None] * 2 if seed is None else [seed, seed + 1]
     return [layers.RandomFlip("horizontal", seed=seeds[0]),
-            layers.RandomRotation(0.05, seed=seeds[1]),
-            layers.RandomZoom(0.1, seed=seeds[2]),
-            layers.RandomTranslation(0.1, 0.1, seed=seeds[3])]
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=seeds[1])]
 
 
 def image_cnn(name, image_shape, n_classes, augment=False, seed=None):
@@ -115,14 +114,15 @@ def image_cnn(name, image_shape, n_classes, augment=False, seed=None):
         name: the model's name.
         image_shape: (height, width, channels).
         n_classes: classes of the softmax output.
-        augment: put ``augmentation_layers(seed)`` before the rescaling. Defaults to `False`.
+        augment: put ``augmentation_layers(seed)`` (with `True`) or these layers (a list)
+            before the rescaling. Defaults to `False`.
         seed: seed of the augmentation layers' generators. Defaults to `None`.
     """
     if len(image_shape) != 3 or image_shape[-1] not in (1, 3, 4):
         raise ValueError(f"image_cnn takes (height, width, channels) images with 1, 3 or 4 "
                          f"channels, got samples of shape {tuple(image_shape)}.")
     return Sequential([layers.Input(shape=tuple(image_shape)),
-                       *(augmentation_layers(seed) if augment else []),
+                       *(augmentation_layers(seed) if augment is True else augment or []),
                        layers.Rescaling(1 / 255),
                        *_convolution_blocks(),
                        _output_layer(MULTICLASS, n_classes)], name=name)
