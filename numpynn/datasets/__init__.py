@@ -7,7 +7,6 @@ Small tabular data sets from scikit-learn's bundled files (`pip install numpynn[
 """
 from numpynn.datasets import breast_cancer, diabetes, digits, fashion_mnist, iris, mnist
 from numpynn.datasets.errors import DatasetError
-from numpynn.datasets.export_images import export_image_folders
 from numpynn.datasets.idx import read_idx, write_idx
 from numpynn.datasets.parts import join_parts
 from numpynn.datasets.preprocessing import standardize, train_test_split
@@ -27,3 +26,12 @@ __all__ = [
     "train_test_split",
     "write_idx",
 ]
+
+
+def __getattr__(name):
+    """``export_image_folders`` is imported on first use, so that ``python -m
+    numpynn.datasets.export_images`` runs the module once, as a script only."""
+    if name == "export_image_folders":
+        from numpynn.datasets.export_images import export_image_folders
+        return export_image_folders
+    raise AttributeError(f"module 'numpynn.datasets' has no attribute {name!r}")
