@@ -86,7 +86,24 @@ def max_pool(x, windows, out):
 def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, out):
     n, out_h, out_w, channels = y.shape
     claimed = np.empty(channels, np.bool_)  # channels whose maximum is found in this window
+    # windows side by side (stride = pool size): each pixel of a window is written once,
+    # its gradient or 0, and only the pixels no window covers are zeroed beforehand
+    side_by_side = sh == ph and sw == pw
     for b in range(n):
+        if side_by_side:
+            out[b, out_h * sh:] = 0
+            out[b, :, out_w * sw:] = 0
+            for a in range(out_h):
+                for q in range(out_w):
+                    claimed[:] = False
+                    for i in range(ph):
+                        for j in range(pw):
+                            row, column = a * sh + i, q * sw + j
+                            for c in range(channels):
+                                won = not claimed[c] and x[b, row, column, c] == y[b, a, q, c]
+                                out[b, row, column, c] = grad_out[b, a, q, c] if won else 0
+                                claimed[c] = claimed[c] or won
+            continue
         out[b] = 0
         for a in range(out_h):
             for q in range(out_w):
