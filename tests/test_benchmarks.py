@@ -2,9 +2,11 @@
 
 The timings themselves are not checked: ``benchmarks/run.py`` is for measuring, not testing.
 """
+import collections
 import gzip
 import json
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -267,3 +269,15 @@ def test_compare_checkouts_script_runs(task, capsys):
     out = capsys.readouterr().out
     assert same and "new / base:" in out
     assert sys.modules["numpynn"] is numpynn  # the test session's copy is back in place
+
+
+def test_layer_times_covers_every_layer_and_restores_the_methods():
+    layer_times = _load("layer_times")
+    forward = layer_times.keras.layers.Conv2D.forward
+    parts, total = layer_times.measure(steps=2, batch_size=4)
+    kinds = collections.Counter(re.sub(r"_\d+ ", " ", key) for key in parts)
+    assert kinds["conv2d forward"] == kinds["max_pooling2d backward"] == 2, kinds
+    assert kinds["dropout forward"] == kinds["adam update_step"] == 1, kinds
+    assert total > 0 and all(value >= 0 for value in parts.values())
+    assert layer_times.keras.layers.Conv2D.forward is forward
+    assert "forward" not in vars(layer_times.keras.layers.Conv2D)  # inherited again
