@@ -6,8 +6,8 @@
                               keras.layers.Dense(10, activation="softmax")])
 """
 from numpynn import (activations, backend, callbacks, constraints, data, datasets,
-                     initializers, layers, losses, metrics, models, optimizers, preprocessing,
-                     regularizers, saving, utils)
+                     initializers, layers, losses, metrics, models, ops, optimizers,
+                     preprocessing, regularizers, saving, utils)
 from numpynn.backend import clear_session
 from numpynn.layers import Input, KerasTensor
 from numpynn.models import Model, Sequential

@@ -134,3 +134,39 @@ def test_functional_config_translates():
 def test_graph_configs_numpynn_cannot_read_are_refused(spec, message):
     with pytest.raises(KerasFileError, match=message):
         model_from_keras(spec)
+
+
+def _image_model(library):
+    """The image CNN of Keras' tutorials: augmentation layers, Rescaling, a convolution.
+    (RandomCrop is left out: in inference Keras 3's code returns its input unchanged, where
+    Keras documents, and numpynn returns, the centred window resized.)"""
+    layers = library.layers
+    return library.Sequential([
+        library.Input((12, 10, 3)), layers.RandomFlip("horizontal", seed=1),
+        layers.RandomRotation(0.1, seed=2), layers.RandomZoom(0.1, seed=3),
+        layers.RandomTranslation(0.1, 0.2, seed=4), layers.RandomContrast(0.2, seed=5),
+        layers.RandomBrightness(0.1, seed=6), layers.Resizing(8, 8), layers.CenterCrop(6, 6), layers.Rescaling(1 / 255, offset=-0.5),
+        layers.Conv2D(4, 3, activation="relu"), layers.Flatten(), layers.Dense(2)])
+
+
+def test_augmentation_layers_move_to_keras_and_back(tmp_path):
+    keras = references.keras()
+    images = np.random.default_rng(2).uniform(0, 255, (3, 12, 10, 3)).astype("float32")
+    ours = _image_model(numpynn)
+    ours.save(tmp_path / "ours.keras")
+    theirs = keras.models.load_model(tmp_path / "ours.keras")
+    assert [type(layer).__name__ for layer in theirs.layers] == [
+        type(layer).__name__ for layer in ours.layers]
+    assert list(theirs.layers[1].get_config()["factor"]) == [-0.1, 0.1]  # RandomRotation(0.1)
+    np.testing.assert_allclose(theirs.predict(images, verbose=0),
+                               ours.predict(images, verbose=0), rtol=1e-5, atol=1e-6)
+    keras_model = _image_model(keras)
+    keras_model.save(tmp_path / "theirs.keras")
+    back = numpynn.models.load_model(tmp_path / "theirs.keras")
+    np.testing.assert_allclose(back.predict(images, verbose=0),
+                               keras_model.predict(images, verbose=0), rtol=1e-5, atol=1e-6)
+    assert back.layers[5].seed == 6 and back.layers[7].get_config()["height"] == 6
+    crop = numpynn.Sequential([numpynn.Input((12, 10, 3)), L.RandomCrop(10, 9, seed=7)])
+    crop.save(tmp_path / "crop.keras")
+    config = keras.models.load_model(tmp_path / "crop.keras").layers[0].get_config()
+    assert (config["height"], config["width"], config["seed"]) == (10, 9, 7)

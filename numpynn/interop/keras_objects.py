@@ -64,6 +64,11 @@ LAYERS = {
     "LayerNormalization": ({}, {}, {}),
     "Embedding": ({"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                    "input_length": ANY}, {}, {}),
+    # preprocessing and augmentation (numpynn's Grayscale has no Keras 3 twin)
+    **{name: ({}, {}, {}) for name in ("Rescaling", "Resizing", "CenterCrop", "RandomCrop",
+                                       "RandomFlip", "RandomRotation", "RandomZoom",
+                                       "RandomTranslation", "RandomContrast",
+                                       "RandomBrightness")},
 }
 #: Keras classes that must never be read: they carry Python code.
 CODE_LAYERS = ("Lambda", "TFOpLambda", "SlicingOpLambda")
