@@ -83,28 +83,12 @@ def max_pool(x, windows, out):
 
 
 @_jit
-def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, out):
+def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, tiles, disjoint, out):
     n, out_h, out_w, channels = y.shape
     claimed = np.empty(channels, np.bool_)  # channels whose maximum is found in this window
-    # windows side by side (stride = pool size): each pixel of a window is written once,
-    # its gradient or 0, and only the pixels no window covers are zeroed beforehand
-    side_by_side = sh == ph and sw == pw
     for b in range(n):
-        if side_by_side:
-            out[b, out_h * sh:] = 0
-            out[b, :, out_w * sw:] = 0
-            for a in range(out_h):
-                for q in range(out_w):
-                    claimed[:] = False
-                    for i in range(ph):
-                        for j in range(pw):
-                            row, column = a * sh + i, q * sw + j
-                            for c in range(channels):
-                                won = not claimed[c] and x[b, row, column, c] == y[b, a, q, c]
-                                out[b, row, column, c] = grad_out[b, a, q, c] if won else 0
-                                claimed[c] = claimed[c] or won
-            continue
-        out[b] = 0
+        if not tiles:  # pixels outside every window get nothing
+            out[b] = 0
         for a in range(out_h):
             for q in range(out_w):
                 claimed[:] = False
@@ -112,14 +96,18 @@ def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, out):
                     for j in range(pw):
                         row, column = a * sh + i, q * sw + j
                         for c in range(channels):
-                            if not claimed[c] and x[b, row, column, c] == y[b, a, q, c]:
+                            won = not claimed[c] and x[b, row, column, c] == y[b, a, q, c]
+                            if disjoint:  # the pixel's only window: written once
+                                out[b, row, column, c] = grad_out[b, a, q, c] if won else 0
+                            elif won:
                                 out[b, row, column, c] += grad_out[b, a, q, c]
-                                claimed[c] = True
+                            claimed[c] = claimed[c] or won
 
 
 def max_pool_backward(grad_out, x, y, windows, out):
     """dL/dx (N, Hp, Wp, C) in ``out``: each window's dL/dy to the first of its maxima."""
-    _max_pool_backward(grad_out, x, y, *windows.pool, *windows.strides, out)
+    _max_pool_backward(grad_out, x, y, *windows.pool, *windows.strides, windows.tiles,
+                       windows.disjoint, out)
     return out
 
 
