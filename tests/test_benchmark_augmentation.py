@@ -37,7 +37,8 @@ def test_ratios_against_each_keras_column():
 
 def test_folder_and_array_epochs_run():
     pytest.importorskip("PIL.Image", reason="image folders need Pillow")
-    results = {case: augmentation.folder_epochs(20, 1, case) for case in augmentation.FOLDER_CASES}
+    results = {case: augmentation.folder_epochs(20, 1, case)
+               for case in augmentation.FOLDER_CASES}
     assert all(len(s["folder"]) == len(s["arrays"]) == 1 for s in results.values())
     table = augmentation.folder_table(results, 20).splitlines()
     assert table[0].endswith("| folder / arrays |") and len(table) == 4

@@ -145,7 +145,8 @@ def _image_model(library):
         library.Input((12, 10, 3)), layers.RandomFlip("horizontal", seed=1),
         layers.RandomRotation(0.1, seed=2), layers.RandomZoom(0.1, seed=3),
         layers.RandomTranslation(0.1, 0.2, seed=4), layers.RandomContrast(0.2, seed=5),
-        layers.RandomBrightness(0.1, seed=6), layers.Resizing(8, 8), layers.CenterCrop(6, 6), layers.Rescaling(1 / 255, offset=-0.5),
+        layers.RandomBrightness(0.1, seed=6), layers.Resizing(8, 8), layers.CenterCrop(6, 6),
+        layers.Rescaling(1 / 255, offset=-0.5),
         layers.Conv2D(4, 3, activation="relu"), layers.Flatten(), layers.Dense(2)])
 
 
