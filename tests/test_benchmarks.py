@@ -30,23 +30,25 @@ def _load(name):
 
 
 run = _load("run")
+measurement = _load("measurement")
 workloads = run.workloads
+WORKLOADS = measurement.WORKLOADS
 
 
-@pytest.mark.parametrize("name", [w for w, s in run.WORKLOADS.items() if s["kind"] == "train"])
+@pytest.mark.parametrize("name", [w for w, s in WORKLOADS.items() if s["kind"] == "train"])
 def test_numpynn_training_workloads_run(name):
-    widths = run.WORKLOADS[name]["widths"]
-    result = run.run_job({"library": "numpynn", "workload": name, "epochs": 2},
-                         data=workloads.synthetic(widths))
+    widths = WORKLOADS[name]["widths"]
+    result = measurement.run_job({"library": "numpynn", "workload": name, "epochs": 2},
+                                 data=workloads.synthetic(widths))
     assert len(result["epoch_seconds"]) == 2 and min(result["epoch_seconds"]) > 0
     assert 0.0 <= result["test_accuracy"] <= 1.0
 
 
-@pytest.mark.parametrize("name", [w for w, s in run.WORKLOADS.items() if s["kind"] == "predict"])
+@pytest.mark.parametrize("name", [w for w, s in WORKLOADS.items() if s["kind"] == "predict"])
 def test_numpynn_predict_workloads_run(name):
-    widths = run.WORKLOADS[name]["widths"]
-    result = run.run_job({"library": "numpynn", "workload": name, "predict_repeats": 2},
-                         data=workloads.synthetic(widths, n_test=100))
+    widths = WORKLOADS[name]["widths"]
+    result = measurement.run_job({"library": "numpynn", "workload": name, "predict_repeats": 2},
+                                 data=workloads.synthetic(widths, n_test=100))
     assert len(result["predict_seconds"]) == 2 and result["samples"] == 100
 
 
@@ -97,11 +99,11 @@ def test_summary_compares_each_epoch_with_the_peak_measured_right_after_it():
 
 def test_stepping_worker_measures_the_peak_after_each_epoch(monkeypatch):
     import io
-    monkeypatch.setattr(run, "matmul_peak_gflops", lambda repeats: 123.0)
+    monkeypatch.setattr(measurement, "matmul_peak_gflops", lambda repeats: 123.0)
     replies = io.StringIO()
-    run.stepping_worker({"library": "numpynn", "workload": "W3", "peak_after_epochs": True},
-                        io.StringIO("run 2\nfinish\n"), replies,
-                        data=workloads.synthetic(workloads.CANCER_MLP))
+    job = {"library": "numpynn", "workload": "W3", "peak_after_epochs": True}
+    measurement.stepping_worker(job, io.StringIO("run 2\nfinish\n"), replies,
+                                data=workloads.synthetic(workloads.CANCER_MLP))
     result = json.loads(replies.getvalue().splitlines()[-1].split(" ", 1)[1])
     assert result["peak_gflops"] == [123.0, 123.0]
 
@@ -125,8 +127,8 @@ def default_subnormals():
 def test_reference_workloads_run_when_installed(library, default_subnormals):
     module = workloads.IMPORTS[library][0]
     pytest.importorskip(module, reason=f"{module} is a benchmark reference, not installed here")
-    result = run.run_job({"library": library, "workload": "W3", "epochs": 1},
-                         data=workloads.synthetic(workloads.CANCER_MLP))
+    result = measurement.run_job({"library": library, "workload": "W3", "epochs": 1},
+                                 data=workloads.synthetic(workloads.CANCER_MLP))
     assert len(result["epoch_seconds"]) == 1
 
 
@@ -161,8 +163,8 @@ def test_numpynn_variants_switch_their_part_off(monkeypatch, variant, module, fl
     import importlib
     part = importlib.import_module(f"numpynn.{module}")
     monkeypatch.setattr(part, flag, True)
-    result = run.run_job({"library": variant, "workload": "W3", "epochs": 1},
-                         data=workloads.synthetic(workloads.CANCER_MLP))
+    result = measurement.run_job({"library": variant, "workload": "W3", "epochs": 1},
+                                 data=workloads.synthetic(workloads.CANCER_MLP))
     assert len(result["epoch_seconds"]) == 1 and getattr(part, flag) is False
 
 
@@ -214,8 +216,8 @@ def test_stepping_worker_trains_in_turns_on_command():
     import io
     data = workloads.synthetic(workloads.CANCER_MLP)
     replies = io.StringIO()
-    run.stepping_worker({"library": "numpynn", "workload": "W3"},
-                        io.StringIO("run 2\nrun 1\nfinish\n"), replies, data=data)
+    measurement.stepping_worker({"library": "numpynn", "workload": "W3"},
+                                io.StringIO("run 2\nrun 1\nfinish\n"), replies, data=data)
     lines = replies.getvalue().splitlines()
     assert lines[:3] == ["READY", "DONE", "DONE"]
     result = json.loads(lines[3].split(" ", 1)[1])
@@ -225,9 +227,9 @@ def test_stepping_worker_trains_in_turns_on_command():
 def test_stepping_worker_times_predict_calls_on_command():
     import io
     replies = io.StringIO()
-    run.stepping_worker({"library": "numpynn", "workload": "W4-b32"},
-                        io.StringIO("run 1\nrun 2\nfinish\n"), replies,
-                        data=workloads.synthetic(workloads.FASHION_MLP, n_test=100))
+    measurement.stepping_worker({"library": "numpynn", "workload": "W4-b32"},
+                                io.StringIO("run 1\nrun 2\nfinish\n"), replies,
+                                data=workloads.synthetic(workloads.FASHION_MLP, n_test=100))
     lines = replies.getvalue().splitlines()
     assert lines[:3] == ["READY", "DONE", "DONE"]
     result = json.loads(lines[3].split(" ", 1)[1])
