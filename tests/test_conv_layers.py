@@ -46,6 +46,8 @@ def _im2col_by_loops(xp, kernel, strides, dilation, out_size):
     ((2, 7, 9, 3), (2, 3), (2, 2), (1, 1)),
     ((1, 9, 8, 2), (3, 1), (1, 3), (1, 1)),
     ((2, 9, 9, 1), (3, 3), (1, 1), (2, 2)),
+    ((2, 9, 10, 3), (3, 2), (1, 1), (2, 3)),
+    ((2, 11, 10, 4), (3, 2), (2, 3), (1, 1)),
 ])
 def test_im2col_matches_loops_and_col2im_is_its_adjoint(shape, kernel, strides, dilation):
     rng = np.random.default_rng(0)

@@ -1,8 +1,8 @@
 """Compiled kernels for the memory-bound steps of convolutional networks (the ``[fast]`` extra).
 
 The layers are written with NumPy, and that code is the reference: what a reader reads and
-what ``NUMPYNN_KERNELS=numpy`` runs. im2col, col2im and max pooling are loops of strided
-copies, though, several passes over memory. With Numba installed (``pip install
+what ``NUMPYNN_KERNELS=numpy`` runs. col2im and max pooling are loops of strided passes,
+though, several passes over memory. With Numba installed (``pip install
 numpynn[fast]``) the same loops, written as plain nested loops over the batch, pixels and
 channels in ``numpynn/kernels/compiled.py``, are compiled and make one pass each. (Either
 way the layers split a batch over the cores with ``numpynn.parallel``.)

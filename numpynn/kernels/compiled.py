@@ -1,10 +1,11 @@
 """The compiled kernels: the NumPy reference functions as plain loops, compiled by Numba.
 
-Each public function takes the same arguments as its reference (``conv_utils.im2col``,
-``conv_utils.col2im``, ``pooling_windows.max_pool`` and ``max_pool_backward``,
-``affine_sampler.warp_taps`` and ``gather``) and writes the same numbers into the same
-output array. The loops run over channels innermost, where memory
-is contiguous in the channels_last layout, so the compiler vectorises them. They release
+Each public function takes the same arguments as its reference (``conv_utils.col2im``,
+``pooling_windows.max_pool`` and ``max_pool_backward``, ``affine_sampler.warp_taps`` and
+``gather``) and writes the same numbers into the same output array. The loops run over
+channels innermost, where memory is contiguous in the channels_last layout, so the
+compiler vectorises them. (im2col has no twin: NumPy makes it as one strided copy, as fast
+as a compiled loop.) They release
 Python's GIL, so the layers split a batch over the cores with ``numpynn.parallel`` (on
 OpenBLAS's own threads, which would otherwise spin, waiting for the next matrix product,
 on the cores a second pool of threads needs).
@@ -15,26 +16,6 @@ import numba
 import numpy as np
 
 _jit = numba.njit(nogil=True, cache=True)
-
-
-@_jit
-def _im2col(xp, kh, kw, sh, sw, dh, dw, cols):
-    n, out_h, out_w, _, _, channels = cols.shape
-    for b in range(n):
-        for p in range(out_h):
-            for q in range(out_w):
-                for i in range(kh):
-                    row = p * sh + i * dh
-                    for j in range(kw):
-                        column = q * sw + j * dw
-                        for c in range(channels):
-                            cols[b, p, q, i, j, c] = xp[b, row, column, c]
-
-
-def im2col(xp, kernel_size, strides, dilation, out_size, cols):
-    """``cols[n, p, q, i, j, :] = xp[n, p sh + i dh, q sw + j dw, :]``; returns ``cols``."""
-    _im2col(xp, *kernel_size, *strides, *dilation, cols)
-    return cols
 
 
 @_jit
@@ -209,4 +190,4 @@ def warp_gather(flat, indices, weights):
 
 
 #: the reference functions that have a compiled twin here (their names)
-KERNELS = ("im2col", "col2im", "max_pool", "max_pool_backward", "warp_taps", "warp_gather")
+KERNELS = ("col2im", "max_pool", "max_pool_backward", "warp_taps", "warp_gather")

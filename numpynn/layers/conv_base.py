@@ -130,14 +130,15 @@ class BaseConv(Layer):
                                              channels), images.dtype)
             conv_utils.pad_into(images, pads, padded)
         cols = self._buffer("cols", (n,) + out_size + self._kernel_2d + (channels,), dtype)
-        im2col = kernels.select(conv_utils.im2col, "im2col")
         geometry = (self._kernel_2d, self._strides_2d, self._dilation_2d)
-        parallel.run_rows(lambda a, b: im2col(padded[a:b], *geometry, out_size, cols[a:b]),
+        parallel.run_rows(lambda a, b: conv_utils.im2col(padded[a:b], *geometry, out_size,
+                                                         cols[a:b]),
                           n, cols[0].size)
         return cols.reshape(n * out_size[0] * out_size[1], -1)
 
     def _fold(self, grad_cols):
-        """col2im: dL/dcols (N Ho Wo, kh kw C) -> dL/dimages (N, H, W, C), padding cropped."""
+        """col2im: dL/dcols (N Ho Wo, kh kw C), or any (N, Ho, Wo, kh, kw, C) view of it, ->
+        dL/dimages (N, H, W, C), padding cropped."""
         shape, out_size, pads = self._window_state
         n, height, width, channels = shape
         if self._is_pointwise(pads):
