@@ -3,6 +3,7 @@
 file). PNG, JPEG, BMP and GIF (its first frame), through Pillow, an optional dependency
 (``pip install numpynn[images]``) imported when an image is first read or written."""
 import io
+import os
 import pathlib
 import warnings
 
@@ -37,6 +38,11 @@ def _data_format(data_format):
                          f"data_format={data_format!r}. Move the axis with np.moveaxis.")
 
 
+#: Pillow's format for a file's extension, tried first: a guess Pillow then need not make
+EXTENSION_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP",
+                     ".gif": "GIF"}
+
+
 def _open(path):
     """A fully decoded Pillow image of ``path`` (a path or a file object)."""
     image_module = pillow()
@@ -44,7 +50,8 @@ def _open(path):
     try:
         if isinstance(path, (str, pathlib.Path, bytes)):
             with open(path, "rb") as file:
-                image = image_module.open(io.BytesIO(file.read()))
+                data = file.read()
+            image = _open_bytes(image_module, data, os.fsdecode(path))
         elif hasattr(path, "read"):
             image = image_module.open(path)
         else:
@@ -59,6 +66,29 @@ def _open(path):
                            "the file is damaged, truncated, or not a PNG, JPEG, BMP or GIF "
                            "image. Replace it or remove it from the folder.") from error
     return image
+
+
+def _open_bytes(image_module, data, path):
+    """Pillow's image of a file's bytes: read as its extension says, else (no extension we
+    know, or one that does not match the contents) as Pillow recognises it."""
+    guess = EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
+    if guess is not None:
+        try:
+            return image_module.open(io.BytesIO(data), formats=[guess])
+        except image_module.UnidentifiedImageError:
+            pass
+    return image_module.open(io.BytesIO(data))
+
+
+def _pixels(image):
+    """A decoded Pillow image's pixels, (height, width, channels). 8-bit images come
+    straight from their bytes: NumPy's route through Pillow's array interface takes as
+    long as decoding a small PNG."""
+    if image.mode in ("L", "RGB", "RGBA"):
+        pixels = np.frombuffer(bytearray(image.tobytes()), np.uint8)
+        return pixels.reshape(image.height, image.width, len(image.mode))
+    pixels = np.asarray(image)
+    return pixels[:, :, None] if pixels.ndim == 2 else pixels
 
 
 def _convert(image, color_mode):
@@ -160,5 +190,4 @@ def read_image(path, color_mode="rgb"):
     Raises:
         DatasetError: the file is damaged, truncated or not an image (the message names it).
     """
-    pixels = np.asarray(_convert(_open(path), color_mode))
-    return pixels[:, :, None] if pixels.ndim == 2 else pixels
+    return _pixels(_convert(_open(path), color_mode))

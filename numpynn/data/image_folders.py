@@ -191,6 +191,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
         image_size = (image_size, image_size)
     _check_arguments(labels, label_mode, color_mode, image_size, interpolation,
                      validation_split, subset, shuffle, seed)
+    image_size = tuple(image_size)
     if labels is None or label_mode is None:
         labels, label_mode = None, None
     if crop_to_aspect_ratio and pad_to_aspect_ratio:
@@ -204,6 +205,8 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
     def load(path):
         pixels = read_image(path, color_mode).astype(np.float32)
+        if pixels.shape[:2] == image_size:  # nothing to crop, pad or resize
+            return pixels
         if pad_to_aspect_ratio:
             return resize_ops.resize_with_pad(pixels, image_size, interpolation)
         return resize_ops.Resize(pixels.shape[:2], image_size, interpolation,
