@@ -46,6 +46,24 @@ def test_read_image_is_the_pixels_in_the_colour_mode(files):
                                   keras.utils.img_to_array(keras.utils.load_img(files[0])))
 
 
+def test_read_image_is_writable_and_equals_numpy_through_pillow(files):
+    from PIL import Image
+    for path in files:
+        for color_mode, mode in (("rgb", "RGB"), ("grayscale", "L"), ("rgba", "RGBA")):
+            pixels = read_image(path, color_mode)
+            with Image.open(path) as image:
+                expected = np.asarray(image.convert(mode))
+            np.testing.assert_array_equal(pixels, expected.reshape(pixels.shape))
+            pixels[0, 0] = 0  # the caller's own array
+
+
+def test_a_file_whose_extension_lies_is_read_by_its_contents(tmp_path, files):
+    for path in files:
+        renamed = tmp_path / (path.stem + (".png" if path.suffix != ".png" else ".jpg"))
+        renamed.write_bytes(path.read_bytes())
+        np.testing.assert_array_equal(read_image(renamed), read_image(path))
+
+
 @pytest.mark.parametrize("shape, scale", [((5, 6, 1), True), ((5, 6, 3), False),
                                           ((5, 6, 4), True), ((4, 4, 1), False)])
 def test_array_to_img_and_save_img_are_keras(tmp_path, shape, scale):
