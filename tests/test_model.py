@@ -283,3 +283,20 @@ def test_history_records_what_callbacks_add_to_the_logs():
     scheduler = keras.callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))
     history = model.fit(x, y, epochs=3, callbacks=[scheduler], verbose=0)
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: layers.Dense(3), (2, 4)),
+                                         (lambda: layers.Conv2D(2, 3), (1, 5, 5, 1)),
+                                         (lambda: layers.BatchNormalization(), (2, 4))])
+def test_a_layer_built_by_hand_keeps_the_weights_set_on_it(make, shape):
+    layer = make()
+    layer.build(shape)
+    assert layer.built  # as Keras: build() marks the layer built
+    weights = [np.full_like(w, 0.5) for w in layer.get_weights()]
+    layer.set_weights(weights)
+    layer(np.ones(shape, np.float32))  # runs on those weights, no second build
+    for got, expected in zip(layer.get_weights(), weights):
+        np.testing.assert_array_equal(got, expected)
+    model = keras.Sequential([keras.Input(shape[1:]), layer])
+    for got, expected in zip(model.get_weights(), weights):
+        np.testing.assert_array_equal(got, expected)

@@ -23,6 +23,7 @@ next call overwrites it.
 """
 import contextlib
 import contextvars
+import functools
 import math
 
 import numpy as np
@@ -72,6 +73,21 @@ class Layer:
     #: False for a layer whose input gets no gradient (Embedding's integer indices):
     #: backpropagation then stops at this layer.
     sends_input_gradient = True
+
+    def __init_subclass__(cls, **kwargs):
+        """A layer class's own ``build`` marks the layer built when it returns, so that
+        ``layer.build(shape); layer.set_weights(w); layer(x)`` runs on ``w`` (as in Keras)
+        instead of building again. Models keep their own rule (``Model.build_for``)."""
+        super().__init_subclass__(**kwargs)
+        build = cls.__dict__.get("build")
+        if build is None or cls.build_for is not Layer.build_for:
+            return
+
+        @functools.wraps(build)
+        def build_and_mark(self, *args, **kwargs):
+            build(self, *args, **kwargs)
+            self.built = True
+        cls.build = build_and_mark
 
     def __init__(self, name=None, dtype=None, trainable=True, input_shape=None, input_dim=None,
                  activity_regularizer=None, **unknown):
@@ -250,6 +266,7 @@ class Layer:
             shape = (None,) + x.shape[1:]
         if not self.built:
             self.build_for(shape)
+        if self._initial:  # weights in arrays of their own (just built): one buffer for them
             buffer = ParameterBuffer(self.named_weights(), self.dtype)
             self.bind(buffer.value_views, buffer.grad_views)
         return self.forward(x, training=training)
