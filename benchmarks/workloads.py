@@ -15,7 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from convnet import FASHION_CNN, ConvNet  # noqa: F401  (the module next to this one)
+try:  # the module next to this one, run as a script from benchmarks/ ...
+    from convnet import FASHION_CNN, ConvNet  # noqa: F401
+except ModuleNotFoundError:  # ... or imported from the repository's root (the tests)
+    from benchmarks.convnet import FASHION_CNN, ConvNet  # noqa: F401
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATASETS = REPO_ROOT.parent / "shared" / "datasets"

@@ -1,5 +1,6 @@
-"""Conv -> ReLU -> MaxPooling runs as Conv -> MaxPooling -> ReLU inside a model's loops
-(numpynn.layers.fusion): the same numbers, to the last bit, as the layers run one by one."""
+"""Conv -> ReLU -> MaxPooling runs as Conv -> MaxPooling -> ReLU inside a model's loops, the
+bias added after the pooling in inference (numpynn.layers.fusion): the same numbers, to the
+last bit, as the layers run one by one."""
 import numpy as np
 import pytest
 
@@ -8,13 +9,13 @@ from numpynn import layers
 from numpynn.layers import fusion
 
 
-def convnet(rank=2, pool_padding="valid", activation="relu"):
+def convnet(rank=2, pool_padding="valid", activation="relu", use_bias=True):
     conv, pool = ((layers.Conv2D, layers.MaxPooling2D) if rank == 2
                   else (layers.Conv1D, layers.MaxPooling1D))
     shape = (11, 9, 2) if rank == 2 else (15, 2)
     return keras.Sequential([
         keras.Input(shape=shape),
-        conv(4, 3, activation=activation),
+        conv(4, 3, activation=activation, use_bias=use_bias),
         pool(2, padding=pool_padding),
         conv(3, 2, padding="same", activation=activation),
         pool(2, strides=1),
@@ -36,17 +37,20 @@ def convnet_weights(model):
     return [rng.normal(0, 0.5, w.shape).astype(w.dtype) for w in model.get_weights()]
 
 
-@pytest.mark.parametrize("rank, pool_padding", [(2, "valid"), (2, "same"), (1, "valid")])
-def test_fused_training_equals_the_layers_one_by_one(monkeypatch, rank, pool_padding):
+@pytest.mark.parametrize("rank, pool_padding, use_bias", [(2, "valid", True), (2, "same", True),
+                                                         (1, "valid", True),
+                                                         (2, "valid", False)])
+def test_fused_training_equals_the_layers_one_by_one(monkeypatch, rank, pool_padding,
+                                                     use_bias):
     rng = np.random.default_rng(0)
     shape = (11, 9, 2) if rank == 2 else (15, 2)
     x = rng.normal(size=(20,) + shape).astype(np.float32)
     x[:, ::3] = 0  # ties inside windows, at zero and among positive values
     x[:, 1::3] = 0.5
     y = rng.integers(0, 3, 20)
-    fused = train(convnet(rank, pool_padding), x, y, fused=True)
+    fused = train(convnet(rank, pool_padding, use_bias=use_bias), x, y, fused=True)
     monkeypatch.setattr(fusion, "fusable", lambda conv, pool: False)
-    plain = train(convnet(rank, pool_padding), x, y, fused=False)
+    plain = train(convnet(rank, pool_padding, use_bias=use_bias), x, y, fused=False)
     for a, b in zip(fused[0], plain[0]):
         np.testing.assert_array_equal(a, b)
     assert fused[1] == plain[1]
@@ -59,7 +63,8 @@ def test_the_pairs_fuse_only_inside_the_loops_and_only_plain_relu():
     with model._reusing_buffers():
         assert [l.activation_deferred for l in model.layers[:4:2]] == [True, True]
     assert not any(getattr(l, "activation_deferred", False) for l in model.layers)
-    assert all(getattr(l, "post_activation", None) is None for l in model.layers)
+    assert all(getattr(l, "post_activation", None) is None
+               and getattr(l, "post_bias_from", None) is None for l in model.layers)
     x = np.random.default_rng(1).normal(size=(2, 11, 9, 2)).astype(np.float32)
     assert (model.layers[0](x) >= 0).all()  # a layer called on its own applies its ReLU
     for activation in ("tanh", keras.activations.ReLU(negative_slope=0.1)):

@@ -87,7 +87,7 @@ class Conv(BaseConv):
         self._cols = self._unfold(self._images(x), dtype)
         z = self._buffer("z", (len(self._cols), self.filters), dtype)
         np.matmul(self._cols, kernel, out=z)
-        return self._spatial_output(self._finish(z))
+        return self._spatial_output(self._finish(z, training))
 
     def backward(self, grad_out):
         grad_z = self._grad_z(grad_out)

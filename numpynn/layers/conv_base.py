@@ -164,10 +164,15 @@ class BaseConv(Layer):
         return self._fold(grad_cols).reshape(x_shape)
 
     # -- bias and activation --------------------------------------------------------------
-    def _finish(self, z):
+    def _finish(self, z, training=False):
         """Add the bias and apply the activation to the pre-activation ``z`` (M, F), in
-        place where the activation allows; returns y (M, F)."""
-        if self.use_bias:
+        place where the activation allows; returns y (M, F).
+
+        While the activation is deferred, inference defers the bias as well: adding a
+        constant per channel commutes with a maximum too (rounding never changes the order
+        of two numbers), so the pooling adds it to a quarter of the values, the same sums.
+        Training adds it here, where backward forms its gradient."""
+        if self.use_bias and not (self.activation_deferred and not training):
             blas.add_row(self.params["bias"], z)
         self._z = z
         self._y = z if self.activation_deferred else self.activation.forward_inplace(z)

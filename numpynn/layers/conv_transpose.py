@@ -115,7 +115,7 @@ class Conv2DTranspose(BaseConv):
         z = self._buffer("z", (n * out_h * out_w, self.filters), dtype)
         z.reshape(n, out_h, out_w, self.filters)[...] = \
             padded[:, top:top + out_h, left:left + out_w]
-        return self._finish(z).reshape(n, out_h, out_w, self.filters)
+        return self._finish(z, training).reshape(n, out_h, out_w, self.filters)
 
     def backward(self, grad_out):
         grad_z = self._grad_z(grad_out)

@@ -102,7 +102,7 @@ class DepthwiseConv2D(BaseConv):
         return self._input_grad(grad_cols.reshape(len(grad_cols), -1), self._x_shape)
 
     def forward(self, x, training=False):
-        return self._spatial_output(self._finish(self._depthwise(x)))
+        return self._spatial_output(self._finish(self._depthwise(x), training))
 
     def backward(self, grad_out):
         return self._depthwise_backward(self._grad_z(grad_out))

@@ -11,6 +11,10 @@ maximum is positive, the first maximum of relu(z) is the first maximum of z, and
 gradient reaching it is dL/dy * 1. Where the maximum is <= 0, ReLU's slope there is 0, so
 no gradient flows into that window either way.
 
+In inference the pooling adds the convolution's bias too, for the same reason: adding a
+constant per channel never changes which value of a window is largest, and rounding keeps
+the order, so max(z + b) = max(z) + b exactly, with a quarter of the additions.
+
 A model switches this on for the length of its fit/evaluate/predict loops
 (``conv_relu_pool``), for each convolution whose output goes to a max pooling and nowhere
 else. Outside them
@@ -43,9 +47,10 @@ def conv_relu_pool(pairs):
     for conv, pool in pairs:
         conv.activation_deferred = True
         pool.post_activation = conv.activation
+        pool.post_bias_from = conv if conv.use_bias else None
     try:
         yield pairs
     finally:
         for conv, pool in pairs:
             conv.activation_deferred = False
-            pool.post_activation = None
+            pool.post_activation = pool.post_bias_from = None

@@ -5,7 +5,7 @@ The arithmetic (windows, TensorFlow's padding, the tie rule of max pooling's gra
 """
 import numpy as np
 
-from numpynn import kernels, parallel
+from numpynn import blas, kernels, parallel
 from numpynn.layers import layer_arguments
 from numpynn.layers.base import Layer
 from numpynn.layers.pooling_windows import (Windows, average_pool, average_pool_backward,
@@ -94,6 +94,8 @@ class MaxPooling2D(_Pooling):
     #: the ReLU of the convolution before, applied here instead while a model's loop runs
     #: (set by ``numpynn.layers.fusion``); None otherwise
     post_activation = None
+    #: that convolution, whose bias is added here first in inference (``BaseConv._finish``)
+    post_bias_from = None
 
     def forward(self, x, training=False):
         self._x = self._padded_input(self._planar(x), -np.inf)
@@ -102,6 +104,8 @@ class MaxPooling2D(_Pooling):
         x, y = self._x, self._buffer("y", windows.output_shape(self._x), x.dtype)
         parallel.run_rows(lambda a, b: pool(x[a:b], windows, y[a:b]), len(x), x[0].size)
         self._y = y
+        if self.post_bias_from is not None and not training:
+            blas.add_row(self.post_bias_from.params["bias"], y.reshape(-1, y.shape[-1]))
         if self.post_activation is not None:
             # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
             # anyway, so backward's comparison of x with y may miss it

@@ -72,7 +72,7 @@ class SeparableConv2D(DepthwiseConv2D):
         pointwise = self.params["pointwise_kernel"].reshape(-1, self.filters)
         z = self._buffer("z", (len(self._d), self.filters), self._d.dtype)
         np.matmul(self._d, pointwise, out=z)
-        return self._spatial_output(self._finish(z))
+        return self._spatial_output(self._finish(z, training))
 
     def backward(self, grad_out):
         grad_z = self._grad_z(grad_out)
