@@ -113,7 +113,10 @@ class Dense(Layer):
             self._sum_over_batch(g2, self.grads["bias"])
         if not self.input_grad_needed:
             return None
-        if self._transposed(self._x):  # (dL/dx)^T = kernel g^T
+        # dL/dx in x's memory order, so that the elementwise passes before this layer read
+        # both in step: transposed where x is (a transposed product's output)
+        if self._transposed(self._x) and not self._x.flags.c_contiguous:
+            # (dL/dx)^T = kernel g^T
             grad_x = self._buffer("grad_x_t", self._x.shape[::-1], grad_z.dtype).T
             np.matmul(self.kernel, grad_z.T, out=grad_x.T)
             return grad_x

@@ -50,7 +50,10 @@ class Dropout(Layer):
             keep = backend.batch_noise(lambda s: rng.random(s, dtype=dtype), shape)
         else:
             keep = rng.random(shape, dtype=dtype)
-        self._mask = (keep >= self.rate).astype(x.dtype) / x.dtype.type(1.0 - self.rate)
+        # the mask m / (1 - rate), made in the array of draws: no temporaries
+        mask = np.greater_equal(keep, self.rate, out=keep, casting="unsafe")
+        mask /= mask.dtype.type(1.0 - self.rate)
+        self._mask = mask if mask.dtype == x.dtype else mask.astype(x.dtype)
         return x * self._mask
 
     def backward(self, grad_out):
