@@ -84,15 +84,35 @@ class Conv(BaseConv):
         self._x_shape = x.shape
         kernel = self.params["kernel"].reshape(-1, self.filters)
         dtype = np.promote_types(x.dtype, kernel.dtype)
-        self._cols = self._unfold(self._images(x), dtype)
+        images = self._images(x)
+        # the bias is the weight of an input that is always 1: with a column of ones in cols
+        # and the bias as the kernel's last row, z = [cols 1] [kernel; bias] in one product
+        # (no pass over z to add it), and backward's [cols 1]^T g holds dL/dbias as well
+        # (no pass over g to sum it). Not for a pointwise layer, whose cols are x itself,
+        # nor where a max pooling adds the bias (inference in a model's loop, see _finish).
+        self._with_ones = self.use_bias and not self._is_pointwise(
+            self._geometry(*images.shape[1:3])[1]) and not (
+            self.activation_deferred and not training)
+        self._cols = self._unfold(images, dtype, ones=self._with_ones)
+        if self._with_ones:
+            weights = self._buffer("weights", (len(kernel) + 1, self.filters), dtype)
+            weights[:-1], weights[-1] = kernel, self.params["bias"]
+        else:
+            weights = kernel
         z = self._buffer("z", (len(self._cols), self.filters), dtype)
-        np.matmul(self._cols, kernel, out=z)
-        return self._spatial_output(self._finish(z, training))
+        np.matmul(self._cols, weights, out=z)
+        return self._spatial_output(self._finish(z, training, bias_added=self._with_ones))
 
     def backward(self, grad_out):
-        grad_z = self._grad_z(grad_out)
+        grad_z = self._grad_z(grad_out, bias_gradient=not self._with_ones)
         kernel = self.params["kernel"].reshape(-1, self.filters)
-        self._kernel_gradient(grad_z, self.grads["kernel"].reshape(kernel.shape))
+        if self._with_ones:  # [dL/dkernel; dL/dbias] = [cols 1]^T g
+            grads = self._buffer("grad_weights", (len(kernel) + 1, self.filters), grad_z.dtype)
+            self._kernel_gradient(grad_z, grads)
+            self.grads["kernel"].reshape(kernel.shape)[...] = grads[:-1]
+            self.grads["bias"][...] = grads[-1]
+        else:
+            self._kernel_gradient(grad_z, self.grads["kernel"].reshape(kernel.shape))
         if not self.input_grad_needed:
             return None
         return self._input_grad(self._cols_gradient(grad_z, kernel), self._x_shape)
@@ -106,7 +126,7 @@ class Conv(BaseConv):
         into contiguous blocks (kh kw, N Ho Wo, C), and what ``_fold`` gets is a view of them
         in the order above; the compiled col2im makes one pass either way, after one product.
         """
-        shape = self._cols.shape
+        shape = (len(self._cols), len(kernel))
         if kernels.backend() != "numpy":
             grad_cols = self._buffer("grad_cols", shape, grad_z.dtype)
             return np.matmul(grad_z, kernel.T, out=grad_cols)
@@ -120,7 +140,8 @@ class Conv(BaseConv):
         return blocks.transpose(2, 3, 4, 0, 1, 5)
 
     def _kernel_gradient(self, grad_z, out):
-        """dL/dkernel = cols^T g into ``out`` (kh kw C, F).
+        """dL/dkernel = cols^T g into ``out`` (kh kw C, F), or (kh kw C + 1, F) with the
+        column of ones.
 
         A small kernel over many rows (the first layer of an image model: 9 x 32 weights,
         128 x 26 x 26 rows) makes one long, thin product, which OpenBLAS runs on one core at a

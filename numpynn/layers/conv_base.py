@@ -114,10 +114,11 @@ class BaseConv(Layer):
         """A 1x1 kernel with stride 1 and no padding: the columns are the pixels."""
         return self._kernel_2d == (1, 1) and self._strides_2d == (1, 1) and pads == ((0, 0),) * 2
 
-    def _unfold(self, images, dtype):
+    def _unfold(self, images, dtype, ones=False):
         """im2col of zero-padded ``images`` (N, H, W, C) -> cols (N Ho Wo, kh kw C), a
         C-contiguous array (in reused buffers while a model's loop runs); also remembers the
-        geometry for ``_fold``."""
+        geometry for ``_fold``. With ``ones`` (not for a pointwise layer), cols gets a last
+        column of ones: (N Ho Wo, kh kw C + 1)."""
         n, height, width, channels = images.shape
         out_size, pads = self._geometry(height, width)
         self._window_state = (images.shape, out_size, pads)
@@ -129,12 +130,17 @@ class BaseConv(Layer):
             padded = self._buffer("padded", (n, height + top + bottom, width + left + right,
                                              channels), images.dtype)
             conv_utils.pad_into(images, pads, padded)
-        cols = self._buffer("cols", (n,) + out_size + self._kernel_2d + (channels,), dtype)
+        size = self._kernel_2d[0] * self._kernel_2d[1] * channels
+        rows = self._buffer("cols", (n,) + out_size + (size + ones,), dtype)
+        if ones and rows is not self.__dict__.get("_rows_with_ones"):  # a new buffer
+            rows[..., size] = 1
+            self._rows_with_ones = rows
+        cols = rows[..., :size].reshape((n,) + out_size + self._kernel_2d + (channels,))
         geometry = (self._kernel_2d, self._strides_2d, self._dilation_2d)
         parallel.run_rows(lambda a, b: conv_utils.im2col(padded[a:b], *geometry, out_size,
                                                          cols[a:b]),
                           n, cols[0].size)
-        return cols.reshape(n * out_size[0] * out_size[1], -1)
+        return rows.reshape(n * out_size[0] * out_size[1], -1)
 
     def _fold(self, grad_cols):
         """col2im: dL/dcols (N Ho Wo, kh kw C), or any (N, Ho, Wo, kh, kw, C) view of it, ->
@@ -164,26 +170,27 @@ class BaseConv(Layer):
         return self._fold(grad_cols).reshape(x_shape)
 
     # -- bias and activation --------------------------------------------------------------
-    def _finish(self, z, training=False):
+    def _finish(self, z, training=False, bias_added=False):
         """Add the bias and apply the activation to the pre-activation ``z`` (M, F), in
         place where the activation allows; returns y (M, F).
 
         While the activation is deferred, inference defers the bias as well: adding a
         constant per channel commutes with a maximum too (rounding never changes the order
         of two numbers), so the pooling adds it to a quarter of the values, the same sums.
-        Training adds it here, where backward forms its gradient."""
-        if self.use_bias and not (self.activation_deferred and not training):
+        Training adds it here, where backward forms its gradient. ``bias_added``: z holds
+        it already."""
+        if self.use_bias and not bias_added and not (self.activation_deferred and not training):
             blas.add_row(self.params["bias"], z)
         self._z = z
         self._y = z if self.activation_deferred else self.activation.forward_inplace(z)
         return self._y
 
-    def _grad_z(self, grad_out):
-        """dL/dz as (M, F) from dL/dy, and dL/dbias written."""
+    def _grad_z(self, grad_out, bias_gradient=True):
+        """dL/dz as (M, F) from dL/dy, and dL/dbias written (unless not ``bias_gradient``)."""
         grad_z = grad_out.reshape(self._z.shape)
         if not self.activation_deferred:
             grad_z = self.activation.backward(grad_z, self._z, self._y)
-        if self.use_bias:
+        if self.use_bias and bias_gradient:
             self._sum_over_batch(grad_z, self.grads["bias"])
         return grad_z
 
