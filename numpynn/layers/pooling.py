@@ -102,14 +102,21 @@ class MaxPooling2D(_Pooling):
         windows = self._windows
         pool = kernels.select(max_pool, "max_pool")
         x, y = self._x, self._buffer("y", windows.output_shape(self._x), x.dtype)
-        parallel.run_rows(lambda a, b: pool(x[a:b], windows, y[a:b]), len(x), x[0].size)
-        self._y = y
-        if self.post_bias_from is not None and not training:
-            blas.add_row(self.post_bias_from.params["bias"], y.reshape(-1, y.shape[-1]))
-        if self.post_activation is not None:
+        bias = (self.post_bias_from.params["bias"]
+                if self.post_bias_from is not None and not training else None)
+        activation = self.post_activation
+
+        def pool_part(a, b):
+            pool(x[a:b], windows, y[a:b])
+            # the convolution's bias and ReLU, on each part while it is in the core's cache;
             # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
             # anyway, so backward's comparison of x with y may miss it
-            self.post_activation.forward_inplace(self._y)
+            if bias is not None:
+                blas.add_row(bias, y[a:b].reshape(-1, y.shape[-1]))
+            if activation is not None:
+                activation.forward_inplace(y[a:b])
+        parallel.run_rows(pool_part, len(x), x[0].size)
+        self._y = y
         return self._unplanar(self._y)
 
     def backward(self, grad_out):
