@@ -46,6 +46,12 @@ def test_max_pooling_equals_the_reference_with_ties(pool, strides, padding):
     expected = pooling_windows.max_pool_backward(grad, xp, y, windows, np.empty_like(xp))
     got = compiled.max_pool_backward(grad, xp, y, windows, np.full_like(xp, np.nan))
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)  # overlaps: sum order
+    # the same, from the positions noted while pooling instead of comparing x with y
+    where = np.full(y.shape, 77, np.uint8)
+    np.testing.assert_array_equal(compiled.max_pool_where(xp, windows, np.empty_like(y), where),
+                                  y_ref)
+    got = compiled.max_pool_backward_where(grad, where, windows, np.full_like(xp, np.nan))
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
 
 
 def test_max_pooling_keeps_nan_as_numpy_does():
@@ -53,6 +59,26 @@ def test_max_pooling_keeps_nan_as_numpy_does():
     x[0, 1, 0, 0] = np.nan
     windows = pooling_windows.Windows((2, 2), (2, 2), (2, 2), "valid")
     assert np.isnan(compiled.max_pool(x, windows, np.empty((1, 1, 1, 1), np.float32))).all()
+    where = np.zeros((1, 1, 1, 1), np.uint8)
+    y = compiled.max_pool_where(x, windows, np.empty((1, 1, 1, 1), np.float32), where)
+    assert np.isnan(y).all() and where[0, 0, 0, 0] == compiled.NO_WINNER
+    grad = np.ones_like(y)
+    np.testing.assert_array_equal(  # no pixel equals NaN: no gradient, as the reference
+        compiled.max_pool_backward_where(grad, where, windows, np.full_like(x, 5)),
+        pooling_windows.max_pool_backward(grad, x, y, windows, np.full_like(x, 5)))
+
+
+def test_a_training_max_pooling_notes_its_maxima_only_on_the_compiled_kernels():
+    layer = layers.MaxPooling2D(2)
+    x = np.random.default_rng(2).normal(size=(2, 4, 4, 3)).astype(np.float32)
+    with kernels.use("numba"):
+        layer(x, training=True)
+        assert layer._where is not None
+        layer(x)  # inference: nothing noted
+        assert layer._where is None
+    with kernels.use("numpy"):
+        layer(x, training=True)
+        assert layer._where is None
 
 
 def random_transforms(rng, batch, height, width, projective=False):

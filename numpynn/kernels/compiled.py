@@ -16,6 +16,9 @@ import numba
 import numpy as np
 
 _jit = numba.njit(nogil=True, cache=True)
+#: ``max_pool_where``'s mark for a window without a maximum (a NaN); windows have fewer
+#: positions than this (``pooling.MaxPooling2D`` checks)
+NO_WINNER = 255
 
 
 @_jit
@@ -89,6 +92,62 @@ def max_pool_backward(grad_out, x, y, windows, out):
     """dL/dx (N, Hp, Wp, C) in ``out``: each window's dL/dy to the first of its maxima."""
     _max_pool_backward(grad_out, x, y, *windows.pool, *windows.strides, windows.tiles,
                        windows.disjoint, out)
+    return out
+
+
+@_jit
+def _max_pool_where(x, ph, pw, sh, sw, out, where):
+    n, out_h, out_w, channels = out.shape
+    for b in range(n):
+        for a in range(out_h):
+            for q in range(out_w):
+                for c in range(channels):
+                    out[b, a, q, c] = x[b, a * sh, q * sw, c]
+                    where[b, a, q, c] = 0
+                for i in range(ph):
+                    for j in range(pw):
+                        for c in range(channels):
+                            value, best = x[b, a * sh + i, q * sw + j, c], out[b, a, q, c]
+                            if best == best and not value <= best:  # NaN wins, as np.maximum
+                                out[b, a, q, c] = value
+                                where[b, a, q, c] = i * pw + j
+                for c in range(channels):
+                    if out[b, a, q, c] != out[b, a, q, c]:  # NaN: no pixel equals it
+                        where[b, a, q, c] = NO_WINNER
+
+
+def max_pool_where(x, windows, out, where):
+    """``max_pool``, also writing in ``where`` (uint8, like ``out``) the position i pw + j
+    of each window's first maximum in row-major order (``NO_WINNER`` for a NaN maximum):
+    what ``max_pool_backward`` finds by comparing x with y, found while pooling, so that
+    backward need not read x again (four times the size of y for 2x2 windows)."""
+    _max_pool_where(x, *windows.pool, *windows.strides, out, where)
+    return out
+
+
+@_jit
+def _max_pool_backward_where(grad_out, where, ph, pw, sh, sw, tiles, disjoint, out):
+    n, out_h, out_w, channels = where.shape
+    for b in range(n):
+        if not tiles:  # pixels outside every window get nothing
+            out[b] = 0
+        for a in range(out_h):
+            for q in range(out_w):
+                for i in range(ph):
+                    for j in range(pw):
+                        row, column, position = a * sh + i, q * sw + j, i * pw + j
+                        for c in range(channels):
+                            won = where[b, a, q, c] == position
+                            if disjoint:  # the pixel's only window: written once
+                                out[b, row, column, c] = grad_out[b, a, q, c] if won else 0
+                            elif won:
+                                out[b, row, column, c] += grad_out[b, a, q, c]
+
+
+def max_pool_backward_where(grad_out, where, windows, out):
+    """``max_pool_backward`` from the positions ``max_pool_where`` wrote: the same dL/dx."""
+    _max_pool_backward_where(grad_out, where, *windows.pool, *windows.strides, windows.tiles,
+                             windows.disjoint, out)
     return out
 
 

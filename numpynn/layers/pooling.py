@@ -100,14 +100,23 @@ class MaxPooling2D(_Pooling):
     def forward(self, x, training=False):
         self._x = self._padded_input(self._planar(x), -np.inf)
         windows = self._windows
-        pool = kernels.select(max_pool, "max_pool")
         x, y = self._x, self._buffer("y", windows.output_shape(self._x), x.dtype)
+        pool = kernels.select(max_pool, "max_pool")
+        where = self._where = None
+        if training and kernels.backend() == "numba" and np.prod(windows.pool) < 255:
+            # the compiled pooling notes where each maximum is, so that backward need not
+            # read x again (compiled.max_pool_where); NumPy's backward compares x with y
+            from numpynn.kernels import compiled
+            where = self._where = self._buffer("where", y.shape, np.uint8)
         bias = (self.post_bias_from.params["bias"]
                 if self.post_bias_from is not None and not training else None)
         activation = self.post_activation
 
         def pool_part(a, b):
-            pool(x[a:b], windows, y[a:b])
+            if where is None:
+                pool(x[a:b], windows, y[a:b])
+            else:
+                compiled.max_pool_where(x[a:b], windows, y[a:b], where[a:b])
             # the convolution's bias and ReLU, on each part while it is in the core's cache;
             # in place: a window whose maximum the ReLU changes (to 0) gets no gradient
             # anyway, so backward's comparison of x with y may miss it
@@ -125,10 +134,16 @@ class MaxPooling2D(_Pooling):
         if self.post_activation is not None:
             grad_out = self.post_activation.backward(grad_out, None, self._unplanar(self._y))
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
-        backward = kernels.select(max_pool_backward, "max_pool_backward")
         grad, x, y, windows = self._planar(grad_out), self._x, self._y, self._windows
-        parallel.run_rows(lambda a, b: backward(grad[a:b], x[a:b], y[a:b], windows, grad_x[a:b]),
-                          len(x), x[0].size)
+        if self._where is not None:
+            from numpynn.kernels import compiled
+            where = self._where
+            parallel.run_rows(lambda a, b: compiled.max_pool_backward_where(
+                grad[a:b], where[a:b], windows, grad_x[a:b]), len(x), x[0].size)
+        else:
+            backward = kernels.select(max_pool_backward, "max_pool_backward")
+            parallel.run_rows(lambda a, b: backward(grad[a:b], x[a:b], y[a:b], windows,
+                                                    grad_x[a:b]), len(x), x[0].size)
         return self._unplanar(self._windows.crop(grad_x))
 
 
