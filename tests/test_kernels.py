@@ -52,6 +52,13 @@ def test_max_pooling_equals_the_reference_with_ties(pool, strides, padding):
                                   y_ref)
     got = compiled.max_pool_backward_where(grad, where, windows, np.full_like(xp, np.nan))
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+    # with a fused ReLU's slope: as ReLU's backward and then the reference
+    y_relu = np.maximum(y, 0)
+    expected = pooling_windows.max_pool_backward(grad * (y_relu > 0), xp, y, windows,
+                                                 np.empty_like(xp))
+    got = compiled.max_pool_backward_where(grad, where, windows, np.full_like(xp, np.nan),
+                                           relu_of=y_relu)
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
 
 
 def test_max_pooling_keeps_nan_as_numpy_does():

@@ -126,7 +126,7 @@ def max_pool_where(x, windows, out, where):
 
 
 @_jit
-def _max_pool_backward_where(grad_out, where, ph, pw, sh, sw, tiles, disjoint, out):
+def _max_pool_backward_where(grad_out, where, y, relu, ph, pw, sh, sw, tiles, disjoint, out):
     n, out_h, out_w, channels = where.shape
     for b in range(n):
         if not tiles:  # pixels outside every window get nothing
@@ -137,17 +137,24 @@ def _max_pool_backward_where(grad_out, where, ph, pw, sh, sw, tiles, disjoint, o
                     for j in range(pw):
                         row, column, position = a * sh + i, q * sw + j, i * pw + j
                         for c in range(channels):
+                            grad = grad_out[b, a, q, c]
+                            if relu:  # times the slope, as ReLU's backward
+                                grad = grad * (y[b, a, q, c] > 0)
                             won = where[b, a, q, c] == position
                             if disjoint:  # the pixel's only window: written once
-                                out[b, row, column, c] = grad_out[b, a, q, c] if won else 0
+                                out[b, row, column, c] = grad if won else 0
                             elif won:
-                                out[b, row, column, c] += grad_out[b, a, q, c]
+                                out[b, row, column, c] += grad
 
 
-def max_pool_backward_where(grad_out, where, windows, out):
-    """``max_pool_backward`` from the positions ``max_pool_where`` wrote: the same dL/dx."""
-    _max_pool_backward_where(grad_out, where, *windows.pool, *windows.strides, windows.tiles,
-                             windows.disjoint, out)
+def max_pool_backward_where(grad_out, where, windows, out, relu_of=None):
+    """``max_pool_backward`` from the positions ``max_pool_where`` wrote: the same dL/dx.
+    With ``relu_of`` (the pooled output after a ReLU), dL/dy is first multiplied by the
+    ReLU's slope there (1 where > 0, else 0), as the ReLU's own backward would."""
+    relu = relu_of is not None
+    _max_pool_backward_where(grad_out, where, relu_of if relu else grad_out, relu,
+                             *windows.pool, *windows.strides, windows.tiles, windows.disjoint,
+                             out)
     return out
 
 

@@ -131,16 +131,19 @@ class MaxPooling2D(_Pooling):
     def backward(self, grad_out):
         if not self.input_grad_needed:
             return None
-        if self.post_activation is not None:
-            grad_out = self.post_activation.backward(grad_out, None, self._unplanar(self._y))
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
-        grad, x, y, windows = self._planar(grad_out), self._x, self._y, self._windows
-        if self._where is not None:
+        x, y, windows = self._x, self._y, self._windows
+        if self._where is not None:  # the fused ReLU's slope taken in the same pass
             from numpynn.kernels import compiled
-            where = self._where
+            where, grad = self._where, self._planar(grad_out)
+            relu_of = None if self.post_activation is None else y
             parallel.run_rows(lambda a, b: compiled.max_pool_backward_where(
-                grad[a:b], where[a:b], windows, grad_x[a:b]), len(x), x[0].size)
+                grad[a:b], where[a:b], windows, grad_x[a:b],
+                None if relu_of is None else relu_of[a:b]), len(x), x[0].size)
         else:
+            if self.post_activation is not None:
+                grad_out = self.post_activation.backward(grad_out, None, self._unplanar(y))
+            grad = self._planar(grad_out)
             backward = kernels.select(max_pool_backward, "max_pool_backward")
             parallel.run_rows(lambda a, b: backward(grad[a:b], x[a:b], y[a:b], windows,
                                                     grad_x[a:b]), len(x), x[0].size)
