@@ -59,6 +59,9 @@ def test_max_pooling_equals_the_reference_with_ties(pool, strides, padding):
     got = compiled.max_pool_backward_where(grad, where, windows, np.full_like(xp, np.nan),
                                            relu_of=y_relu)
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
+    for backward in (pooling_windows.max_pool_backward, compiled.max_pool_backward):
+        got = backward(grad, xp, y_relu, windows, np.full_like(xp, np.nan), relu_of=y_relu)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7)
 
 
 def test_max_pooling_keeps_nan_as_numpy_does():

@@ -67,7 +67,7 @@ def max_pool(x, windows, out):
 
 
 @_jit
-def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, tiles, disjoint, out):
+def _max_pool_backward(grad_out, x, y, relu_of, relu, ph, pw, sh, sw, tiles, disjoint, out):
     n, out_h, out_w, channels = y.shape
     claimed = np.empty(channels, np.bool_)  # channels whose maximum is found in this window
     for b in range(n):
@@ -75,7 +75,8 @@ def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, tiles, disjoint, out):
             out[b] = 0
         for a in range(out_h):
             for q in range(out_w):
-                claimed[:] = False
+                for c in range(channels):  # after a ReLU, an output <= 0 sends nothing
+                    claimed[c] = relu and not relu_of[b, a, q, c] > 0
                 for i in range(ph):  # window positions in row-major order: the first wins
                     for j in range(pw):
                         row, column = a * sh + i, q * sw + j
@@ -88,10 +89,12 @@ def _max_pool_backward(grad_out, x, y, ph, pw, sh, sw, tiles, disjoint, out):
                             claimed[c] = claimed[c] or won
 
 
-def max_pool_backward(grad_out, x, y, windows, out):
-    """dL/dx (N, Hp, Wp, C) in ``out``: each window's dL/dy to the first of its maxima."""
-    _max_pool_backward(grad_out, x, y, *windows.pool, *windows.strides, windows.tiles,
-                       windows.disjoint, out)
+def max_pool_backward(grad_out, x, y, windows, out, relu_of=None):
+    """dL/dx (N, Hp, Wp, C) in ``out``: each window's dL/dy to the first of its maxima
+    (none where ``relu_of``, the output after a fused ReLU, is <= 0)."""
+    relu = relu_of is not None
+    _max_pool_backward(grad_out, x, y, relu_of if relu else y, relu, *windows.pool,
+                       *windows.strides, windows.tiles, windows.disjoint, out)
     return out
 
 

@@ -132,21 +132,20 @@ class MaxPooling2D(_Pooling):
         if not self.input_grad_needed:
             return None
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
-        x, y, windows = self._x, self._y, self._windows
-        if self._where is not None:  # the fused ReLU's slope taken in the same pass
+        x, y, windows, grad = self._x, self._y, self._windows, self._planar(grad_out)
+        # the fused ReLU's slope is taken in the same pass (y is its output: in place)
+        relu_of = None if self.post_activation is None else y
+        if self._where is not None:
             from numpynn.kernels import compiled
-            where, grad = self._where, self._planar(grad_out)
-            relu_of = None if self.post_activation is None else y
+            where = self._where
             parallel.run_rows(lambda a, b: compiled.max_pool_backward_where(
                 grad[a:b], where[a:b], windows, grad_x[a:b],
                 None if relu_of is None else relu_of[a:b]), len(x), x[0].size)
         else:
-            if self.post_activation is not None:
-                grad_out = self.post_activation.backward(grad_out, None, self._unplanar(y))
-            grad = self._planar(grad_out)
             backward = kernels.select(max_pool_backward, "max_pool_backward")
-            parallel.run_rows(lambda a, b: backward(grad[a:b], x[a:b], y[a:b], windows,
-                                                    grad_x[a:b]), len(x), x[0].size)
+            parallel.run_rows(lambda a, b: backward(
+                grad[a:b], x[a:b], y[a:b], windows, grad_x[a:b],
+                None if relu_of is None else relu_of[a:b]), len(x), x[0].size)
         return self._unplanar(self._windows.crop(grad_x))
 
 

@@ -124,12 +124,16 @@ def max_pool(x, windows, out):
     return out
 
 
-def max_pool_backward(grad_out, x, y, windows, out):
+def max_pool_backward(grad_out, x, y, windows, out, relu_of=None):
     """dL/dx (N, Hp, Wp, C) in ``out``: each window's dL/dy goes to the first of its maxima
-    in row-major order; x and y as given to and returned by ``max_pool``."""
+    in row-major order; x and y as given to and returned by ``max_pool``. With ``relu_of``
+    (the pooled output after a fused ReLU, y itself when the ReLU ran in place), dL/dy is
+    first taken times the ReLU's slope: a window whose output is <= 0 gets nothing, so it
+    starts with its maximum found."""
     if not windows.tiles:
         out.fill(0)
-    unclaimed = np.ones(y.shape, dtype=bool)  # windows whose maximum is not yet found
+    # windows whose maximum is not yet found
+    unclaimed = np.ones(y.shape, dtype=bool) if relu_of is None else relu_of > 0
     winner = np.empty(y.shape, dtype=bool)
     for view, grad_view in zip(windows.views(x), windows.views(out)):
         np.equal(view, y, out=winner)
