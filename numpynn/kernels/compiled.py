@@ -45,24 +45,35 @@ def col2im(cols, kernel_size, strides, dilation, xp):
 
 
 @_jit
-def _max_pool(x, ph, pw, sh, sw, out):
+def _max_pool(x, ph, pw, sh, sw, out, noting, where):
     n, out_h, out_w, channels = out.shape
     for b in range(n):
         for a in range(out_h):
             for q in range(out_w):
                 for c in range(channels):
                     out[b, a, q, c] = x[b, a * sh, q * sw, c]
+                    if noting:
+                        where[b, a, q, c] = 0
                 for i in range(ph):
                     for j in range(pw):
                         for c in range(channels):
                             value, best = x[b, a * sh + i, q * sw + j, c], out[b, a, q, c]
                             if best == best and not value <= best:  # NaN wins, as np.maximum
                                 out[b, a, q, c] = value
+                                if noting:
+                                    where[b, a, q, c] = i * pw + j
+                if noting:
+                    for c in range(channels):
+                        if out[b, a, q, c] != out[b, a, q, c]:  # NaN: no pixel equals it
+                            where[b, a, q, c] = NO_WINNER
+
+
+_NOTHING = np.empty((0, 0, 0, 0), np.uint8)  # ``where`` when none is noted
 
 
 def max_pool(x, windows, out):
     """``out[n, a, b, c]`` = max of ``x[n, :, :, c]`` (padded with -inf) over window (a, b)."""
-    _max_pool(x, *windows.pool, *windows.strides, out)
+    _max_pool(x, *windows.pool, *windows.strides, out, False, _NOTHING)
     return out
 
 
@@ -98,33 +109,12 @@ def max_pool_backward(grad_out, x, y, windows, out, relu_of=None):
     return out
 
 
-@_jit
-def _max_pool_where(x, ph, pw, sh, sw, out, where):
-    n, out_h, out_w, channels = out.shape
-    for b in range(n):
-        for a in range(out_h):
-            for q in range(out_w):
-                for c in range(channels):
-                    out[b, a, q, c] = x[b, a * sh, q * sw, c]
-                    where[b, a, q, c] = 0
-                for i in range(ph):
-                    for j in range(pw):
-                        for c in range(channels):
-                            value, best = x[b, a * sh + i, q * sw + j, c], out[b, a, q, c]
-                            if best == best and not value <= best:  # NaN wins, as np.maximum
-                                out[b, a, q, c] = value
-                                where[b, a, q, c] = i * pw + j
-                for c in range(channels):
-                    if out[b, a, q, c] != out[b, a, q, c]:  # NaN: no pixel equals it
-                        where[b, a, q, c] = NO_WINNER
-
-
 def max_pool_where(x, windows, out, where):
     """``max_pool``, also writing in ``where`` (uint8, like ``out``) the position i pw + j
     of each window's first maximum in row-major order (``NO_WINNER`` for a NaN maximum):
     what ``max_pool_backward`` finds by comparing x with y, found while pooling, so that
     backward need not read x again (four times the size of y for 2x2 windows)."""
-    _max_pool_where(x, *windows.pool, *windows.strides, out, where)
+    _max_pool(x, *windows.pool, *windows.strides, out, True, where)
     return out
 
 

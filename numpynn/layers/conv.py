@@ -84,16 +84,14 @@ class Conv(BaseConv):
         self._x_shape = x.shape
         kernel = self.params["kernel"].reshape(-1, self.filters)
         dtype = np.promote_types(x.dtype, kernel.dtype)
-        images = self._images(x)
         # the bias is the weight of an input that is always 1: with a column of ones in cols
         # and the bias as the kernel's last row, z = [cols 1] [kernel; bias] in one product
         # (no pass over z to add it), and backward's [cols 1]^T g holds dL/dbias as well
         # (no pass over g to sum it). Not for a pointwise layer, whose cols are x itself,
         # nor where a max pooling adds the bias (inference in a model's loop, see _finish).
-        self._with_ones = self.use_bias and not self._is_pointwise(
-            self._geometry(*images.shape[1:3])[1]) and not (
-            self.activation_deferred and not training)
-        self._cols = self._unfold(images, dtype, ones=self._with_ones)
+        self._cols = self._unfold(self._images(x), dtype, ones=self.use_bias and not (
+            self.activation_deferred and not training))
+        self._with_ones = self._cols.shape[1] > len(kernel)
         if self._with_ones:
             weights = self._buffer("weights", (len(kernel) + 1, self.filters), dtype)
             weights[:-1], weights[-1] = kernel, self.params["bias"]

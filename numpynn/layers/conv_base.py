@@ -117,8 +117,8 @@ class BaseConv(Layer):
     def _unfold(self, images, dtype, ones=False):
         """im2col of zero-padded ``images`` (N, H, W, C) -> cols (N Ho Wo, kh kw C), a
         C-contiguous array (in reused buffers while a model's loop runs); also remembers the
-        geometry for ``_fold``. With ``ones`` (not for a pointwise layer), cols gets a last
-        column of ones: (N Ho Wo, kh kw C + 1)."""
+        geometry for ``_fold``. With ``ones``, cols gets a last column of ones:
+        (N Ho Wo, kh kw C + 1), except for a pointwise layer, whose cols are the pixels."""
         n, height, width, channels = images.shape
         out_size, pads = self._geometry(height, width)
         self._window_state = (images.shape, out_size, pads)

@@ -134,18 +134,21 @@ class MaxPooling2D(_Pooling):
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
         x, y, windows, grad = self._x, self._y, self._windows, self._planar(grad_out)
         # the fused ReLU's slope is taken in the same pass (y is its output: in place)
-        relu_of = None if self.post_activation is None else y
+        relu = self.post_activation is not None
         if self._where is not None:
             from numpynn.kernels import compiled
             where = self._where
-            parallel.run_rows(lambda a, b: compiled.max_pool_backward_where(
-                grad[a:b], where[a:b], windows, grad_x[a:b],
-                None if relu_of is None else relu_of[a:b]), len(x), x[0].size)
+
+            def backward_part(a, b):
+                compiled.max_pool_backward_where(grad[a:b], where[a:b], windows, grad_x[a:b],
+                                                 y[a:b] if relu else None)
         else:
             backward = kernels.select(max_pool_backward, "max_pool_backward")
-            parallel.run_rows(lambda a, b: backward(
-                grad[a:b], x[a:b], y[a:b], windows, grad_x[a:b],
-                None if relu_of is None else relu_of[a:b]), len(x), x[0].size)
+
+            def backward_part(a, b):
+                backward(grad[a:b], x[a:b], y[a:b], windows, grad_x[a:b],
+                         y[a:b] if relu else None)
+        parallel.run_rows(backward_part, len(x), x[0].size)
         return self._unplanar(self._windows.crop(grad_x))
 
 
