@@ -1,6 +1,7 @@
 """Conv -> ReLU -> MaxPooling runs as Conv -> MaxPooling -> ReLU inside a model's loops, the
-bias added after the pooling in inference (numpynn.layers.fusion): the same numbers, to the
-last bit, as the layers run one by one."""
+bias added after the pooling in inference and only the convolution's pixels that the pooling
+reads computed (numpynn.layers.fusion): the same numbers, to the last bit, as the layers run
+one by one."""
 import numpy as np
 import pytest
 
@@ -62,10 +63,15 @@ def test_the_pairs_fuse_only_inside_the_loops_and_only_plain_relu():
     model.build((None, 11, 9, 2))
     with model._reusing_buffers():
         assert [l.activation_deferred for l in model.layers[:4:2]] == [True, True]
+        # the first pooling (2x2, valid) reads 8 x 6 of its 9 x 7 inputs, the second all
+        assert model.layers[0].output_extent((9, 7)) == (8, 6)
+        assert model.layers[2].output_extent((4, 3)) == (4, 3)
+        x = np.random.default_rng(1).normal(size=(2, 11, 9, 2)).astype(np.float32)
+        assert model.layers[0].forward(x, training=True).shape == (2, 8, 6, 4)
     assert not any(getattr(l, "activation_deferred", False) for l in model.layers)
+    assert all(l.output_extent is None for l in model.layers[:4:2])
     assert all(getattr(l, "post_activation", None) is None
                and getattr(l, "post_bias_from", None) is None for l in model.layers)
-    x = np.random.default_rng(1).normal(size=(2, 11, 9, 2)).astype(np.float32)
     assert (model.layers[0](x) >= 0).all()  # a layer called on its own applies its ReLU
     for activation in ("tanh", keras.activations.ReLU(negative_slope=0.1)):
         assert not fusion.fusable(layers.Conv2D(2, 3, activation=activation),

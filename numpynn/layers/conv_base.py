@@ -17,7 +17,8 @@ class BaseConv(Layer):
 
     While ``activation_deferred`` is set (by ``numpynn.layers.fusion`` inside a model's
     loops, when a max pooling follows), the layer returns its pre-activation and the pooling
-    applies the ReLU.
+    applies the ReLU; ``output_extent`` then maps the output's spatial size (Ho, Wo) to
+    the leading part of it that the pooling reads, and only that part is computed.
 
     Subclasses create their weights in ``build``, define ``_output_channels(channels)`` and
     the forward/backward passes, using ``_unfold`` (padding + im2col) and ``_fold`` (col2im
@@ -40,6 +41,7 @@ class BaseConv(Layer):
     """
 
     activation_deferred = False
+    output_extent = None
 
     def __init__(self, rank, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
@@ -121,6 +123,8 @@ class BaseConv(Layer):
         (N Ho Wo, kh kw C + 1), except for a pointwise layer, whose cols are the pixels."""
         n, height, width, channels = images.shape
         out_size, pads = self._geometry(height, width)
+        if self.output_extent is not None and not self._is_pointwise(pads):
+            out_size = self.output_extent(out_size)
         self._window_state = (images.shape, out_size, pads)
         if self._is_pointwise(pads):
             return np.ascontiguousarray(images, dtype=dtype).reshape(-1, channels)

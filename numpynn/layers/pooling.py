@@ -52,10 +52,22 @@ class _Pooling(Layer):
     def _windows_for(self, x):
         """The Windows of a planar input, kept while its spatial size stays the same."""
         if self._windows is None or self._windows.input_hw != x.shape[1:3]:
-            pool, strides = ((1,) * (2 - self.rank) + self.pool_size,
-                             (1,) * (2 - self.rank) + self.strides)
-            self._windows = Windows(x.shape[1:3], pool, strides, self.padding)
+            self._windows = Windows(x.shape[1:3], *self._planar_pool(), self.padding)
         return self._windows
+
+    def _planar_pool(self):
+        """(pool_size, strides) over two axes: a rank-1 layer's first is 1."""
+        lead = (1,) * (2 - self.rank)
+        return lead + self.pool_size, lead + self.strides
+
+    def read_extent(self, hw):
+        """(h, w): how many leading rows and columns of an input of spatial size ``hw`` the
+        windows read; with ``"valid"`` padding the last (H - ph) mod sh rows never reach the
+        output (1 of 11 for 2x2 pooling). A rank-1 layer's ``hw`` is (1, L)."""
+        if self.padding != "valid":
+            return tuple(hw)
+        return tuple(min(n, (pooled_length(n, p, s, "valid") - 1) * s + p)
+                     for n, p, s in zip(hw, *self._planar_pool()))
 
     def _padded_input(self, x, fill):
         """x itself, or a copy with the windows' padding set to ``fill``."""
