@@ -17,8 +17,8 @@ class BaseConv(Layer):
 
     While ``activation_deferred`` is set (by ``numpynn.layers.fusion`` inside a model's
     loops, when a max pooling follows), the layer returns its pre-activation and the pooling
-    applies the ReLU; ``output_extent`` then maps the output's spatial size (Ho, Wo) to
-    the leading part of it that the pooling reads, and only that part is computed.
+    applies the ReLU; ``fused_pool`` is then that pooling, and only the part of the output
+    that it reads is computed (``MaxPooling2D.read_extent``).
 
     Subclasses create their weights in ``build``, define ``_output_channels(channels)`` and
     the forward/backward passes, using ``_unfold`` (padding + im2col) and ``_fold`` (col2im
@@ -41,7 +41,7 @@ class BaseConv(Layer):
     """
 
     activation_deferred = False
-    output_extent = None
+    fused_pool = None
 
     def __init__(self, rank, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, bias_initializer="zeros",
@@ -123,17 +123,12 @@ class BaseConv(Layer):
         (N Ho Wo, kh kw C + 1), except for a pointwise layer, whose cols are the pixels."""
         n, height, width, channels = images.shape
         out_size, pads = self._geometry(height, width)
-        if self.output_extent is not None and not self._is_pointwise(pads):
-            out_size = self.output_extent(out_size)
+        if self.fused_pool is not None and not self._is_pointwise(pads):
+            out_size = self.fused_pool.read_extent(out_size)
         self._window_state = (images.shape, out_size, pads)
         if self._is_pointwise(pads):
             return np.ascontiguousarray(images, dtype=dtype).reshape(-1, channels)
-        (top, bottom), (left, right) = pads
-        padded = images
-        if top or bottom or left or right:
-            padded = self._buffer("padded", (n, height + top + bottom, width + left + right,
-                                             channels), images.dtype)
-            conv_utils.pad_into(images, pads, padded)
+        padded = self._padded(images, pads)
         size = self._kernel_2d[0] * self._kernel_2d[1] * channels
         rows = self._buffer("cols", (n,) + out_size + (size + ones,), dtype)
         if ones and rows is not self.__dict__.get("_rows_with_ones"):  # a new buffer
@@ -145,6 +140,17 @@ class BaseConv(Layer):
                                                          cols[a:b]),
                           n, cols[0].size)
         return rows.reshape(n * out_size[0] * out_size[1], -1)
+
+    def _padded(self, images, pads):
+        """``images`` (N, H, W, C) with ``pads`` ((top, bottom), (left, right)) zeros around
+        (in a reused buffer), or themselves without padding."""
+        (top, bottom), (left, right) = pads
+        if not (top or bottom or left or right):
+            return images
+        n, height, width, channels = images.shape
+        padded = self._buffer("padded", (n, height + top + bottom, width + left + right,
+                                         channels), images.dtype)
+        return conv_utils.pad_into(images, pads, padded)
 
     def _fold(self, grad_cols):
         """col2im: dL/dcols (N Ho Wo, kh kw C), or any (N, Ho, Wo, kh, kw, C) view of it, ->

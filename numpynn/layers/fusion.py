@@ -48,11 +48,11 @@ def conv_relu_pool(pairs):
         conv.activation_deferred = True
         pool.post_activation = conv.activation
         pool.post_bias_from = conv if conv.use_bias else None
-        conv.output_extent = pool.read_extent
+        conv.fused_pool = pool
     try:
         yield pairs
     finally:
         for conv, pool in pairs:
             conv.activation_deferred = False
-            conv.output_extent = None
+            conv.fused_pool = pool.passed_on = None
             pool.post_activation = pool.post_bias_from = None

@@ -108,8 +108,14 @@ class MaxPooling2D(_Pooling):
     post_activation = None
     #: that convolution, whose bias is added here first in inference (``BaseConv._finish``)
     post_bias_from = None
+    #: the output that convolution pooled itself, with ReLU and bias (``Conv`` with the
+    #: compiled ``numpynn.kernels.conv_pool``): passed on as it is, and its gradient back
+    passed_on = None
 
     def forward(self, x, training=False):
+        self._passing = x is self.passed_on
+        if self._passing:
+            return x
         self._x = self._padded_input(self._planar(x), -np.inf)
         windows = self._windows
         x, y = self._x, self._buffer("y", windows.output_shape(self._x), x.dtype)
@@ -143,6 +149,8 @@ class MaxPooling2D(_Pooling):
     def backward(self, grad_out):
         if not self.input_grad_needed:
             return None
+        if self._passing:
+            return grad_out
         grad_x = self._buffer("grad_x", self._x.shape, grad_out.dtype)
         x, y, windows, grad = self._x, self._y, self._windows, self._planar(grad_out)
         # the fused ReLU's slope is taken in the same pass (y is its output: in place)
