@@ -8,7 +8,7 @@ import pytest
 import numpynn as keras
 from numpynn import layers
 from numpynn import kernels
-from numpynn.layers import conv as conv_layers, fusion
+from numpynn.layers import conv_pooled, fusion
 
 
 def convnet(rank=2, pool_padding="valid", activation="relu", use_bias=True):
@@ -44,8 +44,8 @@ def convnet_weights(model):
                                                          (2, "valid", False)])
 def test_fused_training_equals_the_layers_one_by_one(monkeypatch, rank, pool_padding,
                                                      use_bias):
-    # bit for bit without the compiled Conv -> ReLU -> pooling kernel (tests/test_conv_pool.py)
-    monkeypatch.setattr(conv_layers, "POOLED_MAX_CHANNELS", 0)
+    # bit for bit without the one-pass Conv -> ReLU -> pooling (tests/test_conv_pool.py)
+    monkeypatch.setattr(conv_pooled, "ENABLED", False)
     rng = np.random.default_rng(0)
     shape = (11, 9, 2) if rank == 2 else (15, 2)
     x = rng.normal(size=(20,) + shape).astype(np.float32)

@@ -1,8 +1,8 @@
 """``Conv1D`` and ``Conv2D``: y = activation(conv(x, kernel) + bias), as im2col + one GEMM."""
 import numpy as np
 
-from numpynn import constraints, initializers, kernels, parallel, regularizers
-from numpynn.layers import layer_arguments
+from numpynn import constraints, initializers, kernels, regularizers
+from numpynn.layers import conv_pooled, layer_arguments
 from numpynn.layers.conv_base import BaseConv
 
 
@@ -11,9 +11,6 @@ from numpynn.layers.conv_base import BaseConv
 #: of the Fashion-MNIST convnet at batch 128 (per image), 15,488 against 18,432 for its
 #: second (one product)
 PER_IMAGE_ROWS = 32
-#: a convolution over at most this many channels (grey, RGB, RGBA) pools its own output
-#: when a 2x2 max pooling follows, on the compiled kernels (``Conv._pools_itself``)
-POOLED_MAX_CHANNELS = 4
 
 
 class Conv(BaseConv):
@@ -86,8 +83,9 @@ class Conv(BaseConv):
     def forward(self, x, training=False):
         self._x_shape = x.shape
         self._pooled = None
-        if self._pools_itself(x, training):
-            return self._conv_relu_pool(x)
+        how = conv_pooled.method(self, x, training)
+        if how is not None:  # the max pooling after it as well (numpynn.layers.conv_pooled)
+            return conv_pooled.forward(self, x, how)
         kernel = self.params["kernel"].reshape(-1, self.filters)
         dtype = np.promote_types(x.dtype, kernel.dtype)
         # the bias is the weight of an input that is always 1: with a column of ones in cols
@@ -109,7 +107,7 @@ class Conv(BaseConv):
 
     def backward(self, grad_out):
         if self._pooled is not None:
-            return self._conv_relu_pool_backward(grad_out)
+            return conv_pooled.backward(self, grad_out)
         grad_z = self._grad_z(grad_out, bias_gradient=not self._with_ones)
         kernel = self.params["kernel"].reshape(-1, self.filters)
         if self._with_ones:  # [dL/dkernel; dL/dbias] = [cols 1]^T g
@@ -161,55 +159,6 @@ class Conv(BaseConv):
         per_image = np.matmul(cols.reshape(images, -1, cols.shape[1]).transpose(0, 2, 1),
                               grad_z.reshape(images, -1, self.filters))
         np.sum(per_image, axis=0, out=out)
-
-    # -- Conv -> ReLU -> 2x2 MaxPooling in one compiled pass ---------------------------------
-    def _pools_itself(self, x, training):
-        """Whether this call computes the pooling after it as well (``fused_pool``, see
-        ``numpynn.layers.fusion``) with ``numpynn.kernels.conv_pool``: on the compiled
-        kernels, for a 2x2 pooling (strides 2, "valid") after a convolution over at most
-        ``POOLED_MAX_CHANNELS`` channels with strides and dilation 1, unless training needs
-        dL/dx (the kernel leaves it out)."""
-        pool = self.fused_pool
-        return (pool is not None and self.rank == 2 and kernels.backend() == "numba"
-                and pool.pool_size == pool.strides == (2, 2) and pool.padding == "valid"
-                and self._strides_2d == self._dilation_2d == (1, 1)
-                and x.shape[-1] <= POOLED_MAX_CHANNELS
-                and x.dtype == self.params["kernel"].dtype
-                and not (training and self.input_grad_needed))
-
-    def _conv_relu_pool(self, x):
-        """y = MaxPooling2D(2)(relu(conv(x) + bias)), handed to the pooling to pass on."""
-        from numpynn.kernels import conv_pool
-        n, height, width, _ = x.shape
-        out_size, pads = self._geometry(height, width)
-        padded = self._padded(x, pads)
-        y = self._buffer("pooled", (n, out_size[0] // 2, out_size[1] // 2, self.filters),
-                         x.dtype)
-        where = self._buffer("where", y.shape, np.uint8)
-        kernel = self.params["kernel"]
-        bias = self.params["bias"] if self.use_bias else np.zeros(self.filters, x.dtype)
-        parallel.run_rows(lambda a, b: conv_pool.conv_relu_pool(padded[a:b], kernel, bias,
-                                                                y[a:b], where[a:b]),
-                          n, 4 * y[0].size)
-        self._pooled = (padded, y, where)
-        self.fused_pool.passed_on = y
-        return y
-
-    def _conv_relu_pool_backward(self, grad_y):
-        """dL/dkernel and dL/dbias from dL/dy of ``_conv_relu_pool``; no dL/dx."""
-        from numpynn.kernels import conv_pool
-        padded, y, where = self._pooled
-        n, kernel = len(y), self.params["kernel"]
-        kernel_grads = self._buffer("kernel_grads", (n, kernel[..., 0].size, self.filters),
-                                    grad_y.dtype)
-        bias_grads = self._buffer("bias_grads", (n, self.filters), grad_y.dtype)
-        parallel.run_rows(lambda a, b: conv_pool.conv_relu_pool_backward(
-            padded[a:b], grad_y[a:b], y[a:b], where[a:b], kernel.shape[:2],
-            kernel_grads[a:b], bias_grads[a:b]), n, 4 * y[0].size)
-        np.sum(kernel_grads, axis=0, out=self.grads["kernel"].reshape(kernel_grads.shape[1:]))
-        if self.use_bias:
-            np.sum(bias_grads, axis=0, out=self.grads["bias"])
-        return None
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "groups": self.groups,
