@@ -84,3 +84,20 @@ def test_the_pairs_fuse_only_inside_the_loops_and_only_plain_relu():
                               layers.AveragePooling2D())
     assert not fusion.fusable(layers.Conv2D(2, 3, activation="relu",
                                             activity_regularizer="l2"), layers.MaxPooling2D())
+
+
+def test_validation_inside_fit_leaves_the_pairs_fused():
+    # fit's validation enters the fused state again: leaving it must not undo fit's
+    model = convnet()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(16, 11, 9, 2)).astype(np.float32), rng.integers(0, 3, 16)
+    fused_at_epoch_start = []
+
+    class Watch(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            fused_at_epoch_start.append(model.layers[0].activation_deferred)
+    model.fit(x, y, epochs=2, batch_size=8, validation_data=(x, y), callbacks=[Watch()],
+              verbose=0)
+    assert fused_at_epoch_start == [True, True]
+    assert not model.layers[0].activation_deferred

@@ -42,8 +42,9 @@ def conv_relu_pool(pairs):
     """While inside, each fusable pair (convolution, max pooling) of ``pairs`` (a layer and
     the only layer that takes its output) runs fused: the convolution returns its
     pre-activation, and the pooling applies the ReLU to its output (and its slope first in
-    backward). Yields the fused pairs."""
-    pairs = [(a, b) for a, b in pairs if fusable(a, b)]
+    backward). Yields the fused pairs. Re-entrant: a pair fused already (fit's validation
+    runs inside fit's loop) is left to the outer call to undo."""
+    pairs = [(a, b) for a, b in pairs if fusable(a, b) and a.fused_pool is None]
     for conv, pool in pairs:
         conv.activation_deferred = True
         pool.post_activation = conv.activation
