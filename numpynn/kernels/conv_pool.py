@@ -7,17 +7,17 @@ backward writes and reads dL/dz as large again. Here each pooling window's pixel
 computed as sliding dot products straight into a small array, and only their pooled, ReLU'd
 value leaves it:
 
-    z[k, f] = bias[f] + sum_{i, j, c} x[n, a ph + k // pw + i, b pw + k % pw + j, c] kernel[i, j, c, f]
+    z[k, f] = bias[f] + sum_{i, j, c} x[n, 2 a + k // 2 + i, 2 b + k % 2 + j, c] kernel[i, j, c, f]
     y[n, a, b, f] = max(0, max_k z[k, f]),   where[n, a, b, f] = the first k reaching it
 
-for the ph * pw pixels k of window (a, b) (strides = pool size, "valid"). Backward sends
+for the four pixels k of the 2x2 window (a, b) (strides 2, "valid"). Backward sends
 dL/dy, times ReLU's slope, to the window's winning pixel only, so
 dL/dkernel[i, j, c, f] = sum over windows of x[winner's receptive field (i, j, c)] g[f], and
 dL/dbias[f] = sum of g[f]. Maxima and ties follow ``max_pool`` (first maximum in row-major
 order, a NaN wins). The sums add in another order than im2col's product: equal to float32
 rounding, not bit for bit.
 
-Importing this module imports Numba; ``numpynn.layers.conv`` does it on first use.
+Importing this module imports Numba; ``numpynn.layers.conv_pooled`` does it on first use.
 """
 import numba
 import numpy as np
@@ -28,28 +28,36 @@ _jit = numba.njit(nogil=True, cache=True)
 
 
 @_jit
-def _conv_relu_pool(x, kernel, bias, kh, kw, y, where):
+def _window(x, b, top, left, tap):
+    """Kernel tap (i, j, c) of the 2x2 pixels whose top-left one is (top, left) in image b:
+    x[b, top + i + di, left + j + dj, c] for the pixels (di, dj) in row-major order."""
+    row, column, c = top + tap[0], left + tap[1], tap[2]
+    return (x[b, row, column, c], x[b, row, column + 1, c], x[b, row + 1, column, c],
+            x[b, row + 1, column + 1, c])
+
+
+def _taps(kernel_shape):
+    """(kh kw C, 3): the (i, j, c) of each row of the kernel reshaped to (kh kw C, F)."""
+    return np.indices(kernel_shape[:3]).reshape(3, -1).T.copy()
+
+
+@_jit
+def _conv_relu_pool(x, kernel, taps, bias, y, where):
     n, out_h, out_w, filters = y.shape
-    channels = x.shape[3]
     z = np.empty((4, filters), y.dtype)  # one window's four pixels, in row-major order
     for b in range(n):
         for a in range(out_h):
             for q in range(out_w):
                 for f in range(filters):
                     z[0, f] = z[1, f] = z[2, f] = z[3, f] = bias[f]
-                for i in range(kh):
-                    for j in range(kw):
-                        row, column = 2 * a + i, 2 * q + j
-                        for c in range(channels):
-                            v0, v1 = x[b, row, column, c], x[b, row, column + 1, c]
-                            v2, v3 = x[b, row + 1, column, c], x[b, row + 1, column + 1, c]
-                            t = (i * kw + j) * channels + c
-                            for f in range(filters):  # the four pixels share each weight
-                                weight = kernel[t, f]
-                                z[0, f] += v0 * weight
-                                z[1, f] += v1 * weight
-                                z[2, f] += v2 * weight
-                                z[3, f] += v3 * weight
+                for t in range(len(taps)):
+                    v0, v1, v2, v3 = _window(x, b, 2 * a, 2 * q, taps[t])
+                    for f in range(filters):  # the four pixels share each weight
+                        weight = kernel[t, f]
+                        z[0, f] += v0 * weight
+                        z[1, f] += v1 * weight
+                        z[2, f] += v2 * weight
+                        z[3, f] += v3 * weight
                 for f in range(filters):
                     best, winner = z[0, f], 0
                     for k in range(1, 4):
@@ -67,14 +75,14 @@ def conv_relu_pool(x, kernel, bias, y, where):
     y (N, Ho, Wo, F) and where (N, Ho, Wo, F) uint8 written, Ho = (H - kh + 1) // 2
     (likewise Wo)."""
     kh, kw, channels, filters = kernel.shape
-    _conv_relu_pool(x, kernel.reshape(kh * kw * channels, filters), bias, kh, kw, y, where)
+    _conv_relu_pool(x, kernel.reshape(kh * kw * channels, filters), _taps(kernel.shape), bias,
+                    y, where)
     return y
 
 
 @_jit
-def _conv_relu_pool_backward(x, grad_y, y, where, kh, kw, kernel_grads, bias_grads):
+def _conv_relu_pool_backward(x, grad_y, y, where, taps, kernel_grads, bias_grads):
     n, out_h, out_w, filters = y.shape
-    channels = x.shape[3]
     grad_z = np.empty((4, filters), grad_y.dtype)  # one window's dL/dz
     for b in range(n):
         kernel_grads[b] = 0
@@ -86,21 +94,17 @@ def _conv_relu_pool_backward(x, grad_y, y, where, kh, kw, kernel_grads, bias_gra
                     bias_grads[b, f] += g
                     for k in range(4):
                         grad_z[k, f] = g if where[b, a, q, f] == k else 0
-                for i in range(kh):
-                    for j in range(kw):
-                        row, column = 2 * a + i, 2 * q + j
-                        for c in range(channels):
-                            v0, v1 = x[b, row, column, c], x[b, row, column + 1, c]
-                            v2, v3 = x[b, row + 1, column, c], x[b, row + 1, column + 1, c]
-                            t = (i * kw + j) * channels + c
-                            for f in range(filters):
-                                kernel_grads[b, t, f] += (v0 * grad_z[0, f] + v1 * grad_z[1, f]
-                                                          + v2 * grad_z[2, f]
-                                                          + v3 * grad_z[3, f])
+                for t in range(len(taps)):
+                    v0, v1, v2, v3 = _window(x, b, 2 * a, 2 * q, taps[t])
+                    for f in range(filters):
+                        kernel_grads[b, t, f] += (v0 * grad_z[0, f] + v1 * grad_z[1, f]
+                                                  + v2 * grad_z[2, f] + v3 * grad_z[3, f])
 
 
-def conv_relu_pool_backward(x, grad_y, y, where, kernel_size, kernel_grads, bias_grads):
+def conv_relu_pool_backward(x, grad_y, y, where, kernel_shape, kernel_grads, bias_grads):
     """The gradients of ``conv_relu_pool`` image by image, from dL/dy (N, Ho, Wo, F) and
-    the y and where it wrote: kernel_grads (N, kh kw C, F) and bias_grads (N, F) are
-    written; their sums over the batch are dL/dkernel and dL/dbias."""
-    _conv_relu_pool_backward(x, grad_y, y, where, *kernel_size, kernel_grads, bias_grads)
+    the y and where it wrote, for a kernel of shape (kh, kw, C, F): kernel_grads
+    (N, kh kw C, F) and bias_grads (N, F) are written; their sums over the batch are
+    dL/dkernel and dL/dbias."""
+    _conv_relu_pool_backward(x, grad_y, y, where, _taps(kernel_shape), kernel_grads,
+                             bias_grads)

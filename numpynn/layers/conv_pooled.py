@@ -91,7 +91,7 @@ def backward(conv, grad_y):
         kernel_grads = conv._buffer("kernel_grads", (n, kernel[..., 0].size, conv.filters),
                                     grad_y.dtype)
         parallel.run_rows(lambda a, b: conv_pool.conv_relu_pool_backward(
-            padded[a:b], grad_y[a:b], y[a:b], where[a:b], kernel.shape[:2],
+            padded[a:b], grad_y[a:b], y[a:b], where[a:b], kernel.shape,
             kernel_grads[a:b], bias_grads[a:b]), n, 4 * y[0].size)
         np.sum(kernel_grads, axis=0, out=conv.grads["kernel"].reshape(kernel_grads.shape[1:]))
     else:
