@@ -61,6 +61,22 @@ def test_fused_training_equals_the_layers_one_by_one(monkeypatch, rank, pool_pad
     np.testing.assert_array_equal(fused[2], plain[2])
 
 
+@pytest.mark.parametrize("make", [lambda: layers.DepthwiseConv2D(3, activation="relu"),
+                                  lambda: layers.SeparableConv2D(4, 3, activation="relu")])
+def test_depthwise_and_separable_convolutions_fuse_as_well(monkeypatch, make):
+    def model():  # 9 x 7 maps, of which the pooling reads 8 x 6
+        return keras.Sequential([keras.Input((11, 9, 2)), make(), layers.MaxPooling2D(2),
+                                 layers.Flatten(), layers.Dense(3, activation="softmax")])
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(20, 11, 9, 2)).astype(np.float32), rng.integers(0, 3, 20)
+    fused = train(model(), x, y, fused=True)
+    monkeypatch.setattr(fusion, "fusable", lambda conv, pool: False)
+    plain = train(model(), x, y, fused=False)
+    for a, b in zip(fused[0], plain[0]):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fused[2], plain[2])
+
+
 def test_the_pairs_fuse_only_inside_the_loops_and_only_plain_relu():
     model = convnet()
     model.build((None, 11, 9, 2))
