@@ -45,6 +45,14 @@ def col2im(cols, kernel_size, strides, dilation, xp):
 
 
 @_jit
+def beats(value, best):
+    """Whether ``value`` replaces ``best`` as a window's maximum so far: it is larger, or a
+    NaN, while ``best`` is not a NaN (the first NaN stays, as with ``np.maximum``). Ties keep
+    ``best``: the first maximum in row-major order wins."""
+    return best == best and not value <= best
+
+
+@_jit
 def _max_pool(x, ph, pw, sh, sw, out, noting, where):
     n, out_h, out_w, channels = out.shape
     for b in range(n):
@@ -57,8 +65,8 @@ def _max_pool(x, ph, pw, sh, sw, out, noting, where):
                 for i in range(ph):
                     for j in range(pw):
                         for c in range(channels):
-                            value, best = x[b, a * sh + i, q * sw + j, c], out[b, a, q, c]
-                            if best == best and not value <= best:  # NaN wins, as np.maximum
+                            value = x[b, a * sh + i, q * sw + j, c]
+                            if beats(value, out[b, a, q, c]):
                                 out[b, a, q, c] = value
                                 if noting:
                                     where[b, a, q, c] = i * pw + j

@@ -22,7 +22,7 @@ Importing this module imports Numba; ``numpynn.layers.conv_pooled`` does it on f
 import numba
 import numpy as np
 
-from numpynn.kernels.compiled import NO_WINNER
+from numpynn.kernels.compiled import NO_WINNER, beats
 
 _jit = numba.njit(nogil=True, cache=True)
 
@@ -61,7 +61,7 @@ def _conv_relu_pool(x, kernel, taps, bias, y, where):
                 for f in range(filters):
                     best, winner = z[0, f], 0
                     for k in range(1, 4):
-                        if best == best and not z[k, f] <= best:  # NaN wins, as max_pool
+                        if beats(z[k, f], best):  # as max_pool: the first, a NaN wins
                             best, winner = z[k, f], k
                     y[b, a, q, f] = 0 if best < 0 else best
                     where[b, a, q, f] = winner if best == best else NO_WINNER

@@ -29,7 +29,7 @@ Importing this module imports Numba.
 import numba
 import numpy as np
 
-from numpynn.kernels.compiled import NO_WINNER
+from numpynn.kernels.compiled import NO_WINNER, beats
 
 _jit = numba.njit(nogil=True, cache=True)
 
@@ -94,13 +94,13 @@ def output_pool(m, bias, y, where, t0):
                 for f in range(filters):
                     best, winner = top[0, f] + top[1, f] + top[2, f], 0
                     z = top[1, f] - top[2, f] - top[3, f]
-                    if best == best and not z <= best:  # NaN wins, as max_pool
+                    if beats(z, best):  # as max_pool: the first maximum, a NaN wins
                         best, winner = z, 1
                     z = bottom[0, f] + bottom[1, f] + bottom[2, f]
-                    if best == best and not z <= best:
+                    if beats(z, best):
                         best, winner = z, 2
                     z = bottom[1, f] - bottom[2, f] - bottom[3, f]
-                    if best == best and not z <= best:
+                    if beats(z, best):
                         best, winner = z, 3
                     best += bias[f]  # max(z) + b = max(z + b), exactly
                     y[b, ty, tx, f] = 0 if best < 0 else best

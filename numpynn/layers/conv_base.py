@@ -168,7 +168,7 @@ class BaseConv(Layer):
         geometry = (self._kernel_2d, self._strides_2d, self._dilation_2d)
         parallel.run_rows(lambda a, b: col2im(grad_cols[a:b], *geometry, grad_padded[a:b]),
                           n, grad_cols[0].size)
-        return grad_padded[:, top:top + height, left:left + width]
+        return conv_utils.unpad(grad_padded, pads)
 
     def _spatial_output(self, y):
         """``y`` (N Ho Wo, F) reshaped to the layer's output (N, Ho, Wo, F) or (N, Lo, F)."""

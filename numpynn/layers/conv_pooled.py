@@ -20,6 +20,7 @@ orders), not bit for bit. ``ENABLED = False`` switches both off.
 import numpy as np
 
 from numpynn import kernels, parallel
+from numpynn.layers import conv_utils
 
 #: set to False to run the convolution and the pooling one by one
 ENABLED = True
@@ -107,9 +108,7 @@ def backward(conv, grad_y):
             grad_padded = conv._buffer("grad_padded", padded.shape, grad_y.dtype)
             parallel.run_rows(lambda a, b: winograd.input_backward(
                 grad_v, *y.shape[1:3], grad_padded[a:b], a * tiles), n, 4 * padded[0].size)
-            (top, _), (left, _) = pads
-            height, width = conv._x_shape[1:3]
-            grad_x = grad_padded[:, top:top + height, left:left + width]
+            grad_x = conv_utils.unpad(grad_padded, pads)
     if conv.use_bias:
         np.sum(bias_grads, axis=0, out=conv.grads["bias"])
     return grad_x

@@ -113,6 +113,13 @@ def pad_into(x, pads, out):
     return out
 
 
+def unpad(xp, pads):
+    """The view of ``xp`` (N, Hp, Wp, C) inside its ``pads`` ((top, bottom), (left, right)):
+    what ``pad_into`` copied in, or, for a gradient, what reaches the unpadded input."""
+    (top, bottom), (left, right) = pads
+    return xp[:, top:xp.shape[1] - bottom, left:xp.shape[2] - right]
+
+
 def _window(i, j, out_size, strides, dilation):
     """The slice of a padded image that kernel position (i, j) reads for every output pixel."""
     (out_h, out_w), (sh, sw), (dh, dw) = out_size, strides, dilation

@@ -108,8 +108,8 @@ class MaxPooling2D(_Pooling):
     post_activation = None
     #: that convolution, whose bias is added here first in inference (``BaseConv._finish``)
     post_bias_from = None
-    #: the output that convolution pooled itself, with ReLU and bias (``Conv`` with the
-    #: compiled ``numpynn.kernels.conv_pool``): passed on as it is, and its gradient back
+    #: the output that convolution pooled itself, with ReLU and bias (on the compiled
+    #: kernels, ``numpynn.layers.conv_pooled``): passed on as it is, and its gradient back
     passed_on = None
 
     def forward(self, x, training=False):
